@@ -1,0 +1,209 @@
+"""The knowledge base as pure, frozen types: no I/O, no parsing, no rendering."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import ClassVar, Literal
+
+Origin = Literal["seed", "extended"]
+ORIGINS: tuple[str, ...] = ("seed", "extended")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The paper an idea clearly comes from."""
+
+    title: str
+    author: str
+    year: int
+
+
+@dataclass(frozen=True, slots=True)
+class Factor:
+    """One variable of a stated complexity, e.g. ``n^2`` with what n stands for."""
+
+    symbol: str
+    exponent: int
+    meaning: str
+
+
+@dataclass(frozen=True, slots=True)
+class Complexity:
+    """A stated time complexity such as ``O(n * m)``, parsed into its factors."""
+
+    stated: str
+    factors: tuple[Factor, ...]
+
+    @property
+    def symbols(self) -> tuple[str, ...]:
+        return tuple(f.symbol for f in self.factors)
+
+    def factor(self, symbol: str) -> Factor:
+        for f in self.factors:
+            if f.symbol == symbol:
+                return f
+        raise KeyError(symbol)
+
+    def scaling(self, symbol: str, multiplier: float) -> float:
+        """How many times the cost grows when ``symbol`` is multiplied by ``multiplier``."""
+        return float(multiplier) ** self.factor(symbol).exponent
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Entry:
+    """Fields every kind of entry shares."""
+
+    kind: ClassVar[str] = "entry"
+    slug: str
+    aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    see_also: tuple[str, ...] = ()
+    origin: Origin | None = None
+    source: Source | None = None
+    path: str = ""
+    line: int = 0
+    deck: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The entry's human name."""
+        return self.slug
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Term(Entry):
+    kind: ClassVar[str] = "term"
+    name: str
+    definition: str
+    prerequisites: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Algorithm(Entry):
+    kind: ClassVar[str] = "algorithm"
+    name: str
+    description: str
+    complexity: Complexity
+    use_case: str
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Concept(Entry):
+    kind: ClassVar[str] = "concept"
+    name: str
+    body: str
+    prerequisites: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Application(Entry):
+    kind: ClassVar[str] = "application"
+    name: str
+    description: str
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Myth(Entry):
+    kind: ClassVar[str] = "myth"
+    myth: str
+    fact: str
+
+    @property
+    def label(self) -> str:
+        return self.myth
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Quote(Entry):
+    kind: ClassVar[str] = "quote"
+    text: str
+    context: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Poem(Entry):
+    kind: ClassVar[str] = "poem"
+    title: str
+    lines: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return self.title
+
+
+# The top-level keys of a data file, in display order, and the type each holds.
+KINDS: Mapping[str, type[Entry]] = MappingProxyType(
+    {
+        "terms": Term,
+        "algorithms": Algorithm,
+        "concepts": Concept,
+        "applications": Application,
+        "myths": Myth,
+        "quotes": Quote,
+        "poems": Poem,
+    }
+)
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Every entry, by kind, in file order, with slugs unique across kinds."""
+
+    terms: tuple[Term, ...] = ()
+    algorithms: tuple[Algorithm, ...] = ()
+    concepts: tuple[Concept, ...] = ()
+    applications: tuple[Application, ...] = ()
+    myths: tuple[Myth, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    poems: tuple[Poem, ...] = ()
+    _by_slug: Mapping[str, Entry] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_slug", MappingProxyType({e.slug: e for e in self.entries()}))
+
+    def of_kind(self, plural: str) -> tuple[Entry, ...]:
+        entries: tuple[Entry, ...] = getattr(self, plural)
+        return entries
+
+    def entries(self) -> Iterator[Entry]:
+        for plural in KINDS:
+            yield from self.of_kind(plural)
+
+    def get(self, slug: str) -> Entry | None:
+        return self._by_slug.get(slug)
+
+    def __contains__(self, slug: object) -> bool:
+        return slug in self._by_slug
+
+    def linking_to(self, slug: str) -> tuple[Entry, ...]:
+        """Entries whose see_also names ``slug``."""
+        return tuple(e for e in self.entries() if slug in e.see_also)
+
+    def quotes_for(self, slug: str) -> tuple[Quote, ...]:
+        return tuple(q for q in self.quotes if q.context == slug)

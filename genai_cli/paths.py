@@ -1,0 +1,34 @@
+"""Where files live: the only module that knows (GENAI_HOME, bundled data, caches)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def bundled_data_dir() -> Path:
+    """The bundled YAML: inside the package in a wheel, the checkout's data/ otherwise."""
+    shipped = _PACKAGE / "data"
+    if shipped.is_dir():
+        return shipped
+    return _PACKAGE.parent / "data"
+
+
+def genai_home() -> Path:
+    """User data: $GENAI_HOME, else the platform's user data directory."""
+    override = os.environ.get("GENAI_HOME")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("genai", appauthor=False)
+
+
+def display_path(path: Path) -> str:
+    """A path as a user would type it: relative to the working directory when below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)

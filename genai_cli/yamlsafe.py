@@ -1,0 +1,224 @@
+"""Read untrusted YAML into plain values that remember their line numbers.
+
+Only YAML's event stream is used: no constructor ever runs, so no tag can
+execute anything. The reader is iterative, so deep nesting cannot exhaust the
+stack, and it bounds nesting depth, alias expansion and file size, so "billion
+laughs" and similar files are refused quickly with bounded memory. Mapping keys
+must be unique text. Scalars YAML would read as something other than text
+(``no``, ``1:20``, ``2024-01-01``) come back as :class:`Plain`, so validation
+can say what happened instead of silently storing ``False``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+try:  # libyaml's parser is ~4x faster; the pure-Python one behaves the same
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_BYTES = 16 * 1024 * 1024
+MAX_DEPTH = 32
+MAX_ALIAS_NODES = 10_000
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {
+    f"{_CORE}{name}": name for name in ("str", "int", "float", "bool", "null", "timestamp")
+}
+_COLLECTION_TAGS = {f"{_CORE}map", f"{_CORE}seq"}
+
+# C0 and C1 controls except tab and newline, DEL, and the bidi controls (marks, embeddings,
+# overrides and isolates) that can make text read differently from what it is.
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
+_UNSAFE_RAW = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f{_BIDI}]")
+
+
+def clean(text: str) -> str:
+    """Remove control and bidi-override characters, keeping newline and tab."""
+    return _UNSAFE.sub("", text)
+
+
+class YamlError(ValueError):
+    """The file is not YAML this program accepts; ``line`` is 1-based, 0 if unknown."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Plain:
+    """A scalar YAML resolved to a non-text type (bool, int, float, null or timestamp)."""
+
+    kind: str
+    text: str
+    line: int
+
+
+class LMap(dict[str, Any]):
+    """A mapping with the line it starts on and the line of each key."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__()
+        self.line = line
+        self.key_lines: dict[str, int] = {}
+
+
+class LList(list[Any]):
+    """A sequence with the line it starts on and the line of each item."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__()
+        self.line = line
+        self.item_lines: list[int] = []
+
+
+def _line(event: Any) -> int:
+    mark = getattr(event, "start_mark", None)
+    return int(mark.line) + 1 if mark is not None else 0
+
+
+class _Frame:
+    __slots__ = ("anchor", "container", "key", "key_line", "start")
+
+    def __init__(self, container: LMap | LList, anchor: str | None, start: int) -> None:
+        self.container = container
+        self.anchor = anchor
+        self.start = start
+        self.key: str | None = None
+        self.key_line = 0
+
+
+def read_yaml(data: str | bytes) -> Any:
+    """Parse one YAML document of at most MAX_BYTES into LMap/LList/str/Plain values."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_BYTES:
+            raise YamlError(0, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise YamlError(0, f"not UTF-8 text (byte {exc.start})") from None
+    elif len(data) > MAX_BYTES:
+        raise YamlError(0, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    loader = _Loader(_UNSAFE_RAW.sub("", data))
+    try:
+        return _Builder(loader).run()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 0
+        raise YamlError(line, f"YAML syntax: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise YamlError(0, f"YAML: {exc}") from None
+    finally:
+        loader.dispose()
+
+
+class _Builder:
+    """Turns the event stream into values; one method per kind of event."""
+
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.nodes = 0
+        self.alias_nodes = 0
+        self.documents = 0
+        self.root: Any = None
+
+    def run(self) -> Any:
+        handlers = {
+            yaml.DocumentStartEvent: self.document,
+            yaml.AliasEvent: self.alias,
+            yaml.ScalarEvent: self.scalar,
+            yaml.MappingStartEvent: self.start,
+            yaml.SequenceStartEvent: self.start,
+            yaml.MappingEndEvent: self.end,
+            yaml.SequenceEndEvent: self.end,
+        }
+        while self.loader.check_event():
+            event = self.loader.get_event()
+            handler = handlers.get(type(event))
+            if handler is not None:
+                handler(event)
+        return self.root
+
+    def place(self, value: Any, line: int) -> None:
+        if not self.stack:
+            self.root = value
+            return
+        frame = self.stack[-1]
+        container = frame.container
+        if isinstance(container, LList):
+            container.append(value)
+            container.item_lines.append(line)
+        elif frame.key is None:
+            if not isinstance(value, str):
+                what = value.text if isinstance(value, Plain) else "a collection"
+                raise YamlError(line, f"mapping key {what!r} must be text")
+            if value in container:
+                first = container.key_lines[value]
+                raise YamlError(line, f"duplicate key {value!r} (first at line {first})")
+            frame.key, frame.key_line = value, line
+        else:
+            container[frame.key] = value
+            container.key_lines[frame.key] = frame.key_line
+            frame.key = None
+
+    def document(self, event: Any) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise YamlError(_line(event), "more than one YAML document in the file")
+
+    def alias(self, event: Any) -> None:
+        if event.anchor not in self.anchors:
+            raise YamlError(_line(event), f"unknown alias *{event.anchor}")
+        value, size = self.anchors[event.anchor]
+        self.alias_nodes += size
+        self.nodes += size
+        if self.alias_nodes > MAX_ALIAS_NODES:
+            raise YamlError(_line(event), f"aliases expand to more than {MAX_ALIAS_NODES} nodes")
+        self.place(value, _line(event))
+
+    def scalar(self, event: Any) -> None:
+        self.nodes += 1
+        line = _line(event)
+        value = _scalar(self.loader, event, line)
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, 1)
+        self.place(value, line)
+
+    def start(self, event: Any) -> None:
+        self.nodes += 1
+        line = _line(event)
+        if event.tag is not None and event.tag not in _COLLECTION_TAGS and event.tag != "!":
+            raise YamlError(line, f"tag {event.tag} is not allowed")
+        if len(self.stack) >= MAX_DEPTH:
+            raise YamlError(line, f"nesting deeper than {MAX_DEPTH} levels")
+        mapping = isinstance(event, yaml.MappingStartEvent)
+        container: LMap | LList = LMap(line) if mapping else LList(line)
+        self.stack.append(_Frame(container, event.anchor, self.nodes))
+
+    def end(self, event: Any) -> None:
+        frame = self.stack.pop()
+        if frame.anchor is not None:
+            self.anchors[frame.anchor] = (frame.container, self.nodes - frame.start + 1)
+        self.place(frame.container, frame.container.line)
+
+
+def _scalar(loader: Any, event: Any, line: int) -> str | Plain:
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+    kind = _SCALAR_TAGS.get(tag)
+    if kind is None:
+        raise YamlError(line, f"tag {event.tag} is not allowed")
+    if kind == "str":
+        return clean(event.value)
+    return Plain(kind, clean(event.value), line)
