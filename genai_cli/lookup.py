@@ -1,0 +1,171 @@
+"""Name resolution, "did you mean" suggestions and full-text search."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from genai_cli.errors import NotFoundError
+from genai_cli.model import Entry, KnowledgeBase
+from genai_cli.names import normalize
+
+SEARCHABLE = ("terms", "algorithms", "concepts", "applications", "myths")
+_WORD = re.compile(r"[0-9a-z]+")
+
+
+def names_of(entry: Entry) -> tuple[str, ...]:
+    """Every name an entry answers to: slug, label and aliases."""
+    names = [entry.slug, entry.label, *entry.aliases]
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+E = TypeVar("E", bound=Entry)
+
+
+class Index(Generic[E]):
+    """Normalised names of one kind of entry, for exact and fuzzy lookup."""
+
+    def __init__(self, entries: Iterable[E], noun: str) -> None:
+        self.noun = noun
+        self._by_key: dict[str, E] = {}
+        for entry in entries:
+            for name in names_of(entry):
+                self._by_key.setdefault(normalize(name), entry)
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def find(self, name: str) -> E | None:
+        return self._by_key.get(normalize(name))
+
+    def resolve(self, name: str) -> E:
+        """The entry called ``name``, or NotFoundError with up to three suggestions."""
+        found = self.find(name)
+        if found is not None:
+            return found
+        suggestions = self.suggest(name)
+        raise NotFoundError(f"no {self.noun} {name!r}", tuple(e.slug for e in suggestions))
+
+    def suggest(self, name: str, limit: int = 3) -> list[E]:
+        """Entries whose names are most like ``name``, best first."""
+        key = normalize(name)
+        if not key or not self._by_key:
+            return []
+        from rapidfuzz import fuzz, process
+
+        ranked = process.extract(
+            key, list(self._by_key), scorer=fuzz.ratio, limit=limit * 6, score_cutoff=60
+        )
+        out: list[E] = []
+        for match, _score, _index in ranked:
+            entry = self._by_key[match]
+            if entry not in out:
+                out.append(entry)
+            if len(out) == limit:
+                break
+        return out
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: the entry, its score and the field text that matched best."""
+
+    entry: Entry
+    score: float
+    field: str
+    text: str
+
+    @property
+    def context(self) -> str:
+        """The text to show under the hit: the matching field, or the entry's main text."""
+        if self.field not in ("name", "aliases", "tags"):
+            return self.text
+        for name, text, _weight in _fields(self.entry)[1:]:
+            if name not in ("aliases", "tags"):
+                return text
+        return ""
+
+
+def _fields(entry: Entry) -> list[tuple[str, str, float]]:
+    """(field name, text, weight) of an entry, the most telling first."""
+    fields: list[tuple[str, str, float]] = [("name", entry.label, 4.0)]
+    if entry.aliases:
+        fields.append(("aliases", ", ".join(entry.aliases), 3.0))
+    if entry.tags:
+        fields.append(("tags", ", ".join(entry.tags), 2.0))
+    for name in ("definition", "description", "body", "fact", "use_case"):
+        value = getattr(entry, name, None)
+        if isinstance(value, str):
+            fields.append((name, value, 1.0))
+    return fields
+
+
+def query_words(query: str) -> list[str]:
+    return list(dict.fromkeys(_WORD.findall(query.casefold())))
+
+
+def _word_matches(word: str, words: Sequence[str]) -> bool:
+    for candidate in words:
+        if candidate == word:
+            return True
+        if len(word) >= 3 and candidate.startswith(word):
+            return True
+        if len(candidate) >= 4 and word.startswith(candidate) and len(word) - len(candidate) <= 2:
+            return True  # "transformers" finds "transformer"
+    return False
+
+
+def search(kb: KnowledgeBase, query: str, limit: int = 20) -> list[Hit]:
+    """Entries matching every word of ``query`` (or, failing that, any word), best first."""
+    words = query_words(query)
+    if not words:
+        return []
+    phrase = " ".join(words)
+    scored: list[tuple[float, int, Hit]] = []
+    partial: list[tuple[float, int, Hit]] = []
+    order = 0
+    for kind in SEARCHABLE:
+        for entry in kb.of_kind(kind):
+            order += 1
+            matched: set[str] = set()
+            score = 0.0
+            best: tuple[float, str, str] | None = None
+            for name, text, weight in _fields(entry):
+                folded = text.casefold()
+                text_words = _WORD.findall(folded)
+                hits = [w for w in words if _word_matches(w, text_words)]
+                if not hits:
+                    continue
+                matched.update(hits)
+                gain = weight * len(hits)
+                if len(words) > 1 and phrase in " ".join(text_words):
+                    gain += weight * 2
+                if name == "name" and normalize(text) == normalize(query):
+                    gain += 10
+                score += gain
+                if best is None or gain > best[0]:
+                    best = (gain, name, text)
+            if best is None:
+                continue
+            hit = Hit(entry, score * len(matched) / len(words), best[1], best[2])
+            bucket = scored if len(matched) == len(words) else partial
+            bucket.append((-hit.score, order, hit))
+    chosen = scored or partial
+    chosen.sort(key=lambda item: (item[0], item[1]))
+    return [hit for _, _, hit in chosen[:limit]]
+
+
+def command_for(entry: Entry) -> str:
+    """The command that shows ``entry`` in full."""
+    kind_commands = {
+        "term": "term",
+        "algorithm": "algorithms",
+        "concept": "concepts",
+        "application": "apps",
+        "myth": "myths",
+        "poem": "poem",
+        "quote": "quote",
+    }
+    return f"genai {kind_commands[entry.kind]} {entry.slug}"

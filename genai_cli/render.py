@@ -1,0 +1,205 @@
+"""Functions that turn domain objects into Rich renderables; they print nothing.
+
+Every string from the data goes in as ``Text`` (never parsed as markup), so a
+definition holding ``[bold]`` or ``[link=...]`` is shown exactly as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from genai_cli.lookup import Hit, command_for
+from genai_cli.model import Algorithm, Concept, Entry, KnowledgeBase, Term
+from genai_cli.names import normalize
+
+ACCENT = "cyan"
+LABEL = "bold cyan"
+DIM = "dim"
+
+
+def _join(items: Iterable[Text | str], sep: str = ", ") -> Text:
+    return Text(sep).join(Text(i) if isinstance(i, str) else i for i in items)
+
+
+def link_text(entry: Entry) -> Text:
+    """An entry's name followed by its slug, the handle to look it up with."""
+    text = Text(entry.label)
+    if entry.slug != entry.label:
+        text.append(f" ({entry.slug})", style=DIM)
+    return text
+
+
+def _field_grid(rows: Sequence[tuple[str, RenderableType]]) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style=LABEL, no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, value in rows:
+        grid.add_row(label, value)
+    return grid
+
+
+def origin_text(entry: Entry) -> Text:
+    parts = []
+    if entry.origin:
+        parts.append("from the article" if entry.origin == "seed" else "extended")
+    if entry.deck:
+        parts.append(f"deck {entry.deck}")
+    return Text(" · ".join(parts), style=DIM)
+
+
+def related(entry: Entry, kb: KnowledgeBase, kind: str) -> list[Entry]:
+    """Entries of ``kind`` linked from ``entry`` or linking to it, in link order."""
+    found = [kb.get(slug) for slug in entry.see_also]
+    found += list(kb.linking_to(entry.slug))
+    out: list[Entry] = []
+    for other in found:
+        if other is not None and other.kind == kind and other not in out and other is not entry:
+            out.append(other)
+    return out
+
+
+def term_panel(term: Term, kb: KnowledgeBase) -> Panel:
+    """A term in full: definition, names, tags, links and related material."""
+    rows: list[tuple[str, RenderableType]] = []
+    if term.aliases:
+        rows.append(("Aliases", _join(term.aliases)))
+    if term.tags:
+        rows.append(("Tags", _join(term.tags)))
+    if term.prerequisites:
+        rows.append(
+            (
+                "Learn first",
+                _join(link_text(kb.get(s) or term) for s in term.prerequisites),
+            )
+        )
+    see = [kb.get(s) for s in term.see_also]
+    plain_links = [e for e in see if e is not None and e.kind not in ("algorithm", "concept")]
+    if plain_links:
+        rows.append(("See also", _join(link_text(e) for e in plain_links)))
+    for kind, label in (("algorithm", "Algorithm"), ("concept", "Concept")):
+        entries = related(term, kb, kind)
+        if entries:
+            rows.append((label, _join((_related_line(e) for e in entries), "\n")))
+    if term.source:
+        src = term.source
+        rows.append(("Source", Text(f"{src.title} ({src.author}, {src.year})")))
+    body: list[RenderableType] = [Text(term.definition)]
+    if rows:
+        body += [Text(""), _field_grid(rows)]
+    return Panel(
+        Group(*body),
+        title=Text(term.name, style="bold"),
+        title_align="left",
+        subtitle=origin_text(term),
+        subtitle_align="right",
+        border_style=ACCENT,
+        padding=(1, 2),
+    )
+
+
+def _related_line(entry: Entry) -> Text:
+    text = Text(entry.label)
+    if isinstance(entry, Algorithm):
+        text.append(f"  {entry.complexity.stated}", style="bold")
+    elif isinstance(entry, Concept):
+        pass
+    text.append(f"  → {command_for(entry)}", style=DIM)
+    return text
+
+
+def terms_table(terms: Sequence[Term]) -> Table:
+    """Terms one per row: name with its slug beneath, aliases, tags."""
+    table = Table(box=box.SIMPLE_HEAD, header_style=LABEL, expand=False)
+    table.add_column("Term", overflow="fold", ratio=3)
+    table.add_column("Aliases", overflow="fold", ratio=2)
+    table.add_column("Tags", overflow="fold", ratio=2)
+    for term in terms:
+        name = Text(term.name, style="bold")
+        if term.slug != normalize(term.name):
+            name.append(f"\n{term.slug}", style=DIM)
+        table.add_row(name, _join(term.aliases), _join(term.tags))
+    table.caption = Text(f"{len(terms)} terms · genai term NAME shows one", style=DIM)
+    return table
+
+
+def _highlighter(words: Sequence[str]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![0-9A-Za-z])(?:{alternatives})[0-9A-Za-z]*", re.IGNORECASE)
+
+
+def highlight(text: str, words: Sequence[str]) -> Text:
+    """``text`` with every word starting with one of ``words`` highlighted."""
+    out = Text(text)
+    pattern = _highlighter(words)
+    if pattern is not None:
+        out.highlight_regex(pattern, style="bold reverse")
+    return out
+
+
+def snippet(text: str, words: Sequence[str], width: int = 160) -> str:
+    """The part of ``text`` around the first matching word, at most ``width`` characters."""
+    flat = " ".join(text.split())
+    if len(flat) <= width:
+        return flat
+    pattern = _highlighter(words)
+    match = pattern.search(flat) if pattern else None
+    start = 0 if match is None else max(0, match.start() - width // 3)
+    if start:
+        start = flat.find(" ", start) + 1 or start
+    end = start + width
+    piece = flat[start:end]
+    if end < len(flat):
+        piece = piece[: piece.rfind(" ")] if " " in piece else piece
+        piece += " …"
+    return ("… " if start else "") + piece
+
+
+def search_results(query: str, hits: Sequence[Hit], words: Sequence[str]) -> RenderableType:
+    if not hits:
+        return Text(f"Nothing matches {query!r}.", style=DIM)
+    table = Table(box=None, show_header=False, padding=(0, 1), expand=False)
+    table.add_column(justify="right", style=DIM, no_wrap=True)
+    table.add_column(overflow="fold")
+    for number, hit in enumerate(hits, 1):
+        head = highlight(hit.entry.label, words)
+        head.stylize("bold")
+        head.append(f"  {hit.entry.kind}", style=ACCENT)
+        body = highlight(snippet(hit.context, words), words)
+        command = Text(f"→ {command_for(hit.entry)}", style=DIM)
+        cell = Group(head, body, command) if body.plain else Group(head, command)
+        table.add_row(f"{number}.", cell)
+        if number < len(hits):
+            table.add_row("", "")
+    title = Text(f"{len(hits)} result{'s' if len(hits) != 1 else ''} for {query!r}", style="bold")
+    return Group(title, Text(""), table)
+
+
+def welcome(kb: KnowledgeBase) -> RenderableType:
+    intro = kb.get("introduction")
+    opening = intro.body.split(". ")[0] + "." if isinstance(intro, Concept) else ""
+    commands = _field_grid(
+        [
+            ("genai term NAME", Text("look up a term: genai term latent-space")),
+            ("genai terms", Text("list every term (--tag, --origin)")),
+            ("genai search WORDS", Text("search everything: genai search attention")),
+            ("genai compare A B", Text("compare algorithms: genai compare gan vae")),
+            ("genai quiz", Text("study with spaced repetition")),
+            ("genai --help", Text("every command")),
+        ]
+    )
+    return Panel(
+        Group(Text(opening), Text(""), commands),
+        title=Text("genai", style="bold"),
+        title_align="left",
+        border_style=ACCENT,
+        padding=(1, 2),
+    )

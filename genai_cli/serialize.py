@@ -1,0 +1,44 @@
+"""Entries as plain data: the data-file schema, used for --json and for export."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from genai_cli.model import Algorithm, Entry
+
+_INTERNAL = {"path", "line", "deck"}
+_COMMON_ORDER = {"aliases", "tags", "see_also", "prerequisites", "origin", "source"}
+
+
+def entry_to_data(entry: Entry) -> dict[str, Any]:
+    """The entry as it would be written in a data file (every field, empty ones too)."""
+    out: dict[str, Any] = {}
+    ordered = sorted(fields(entry), key=lambda f: (f.name != "slug", f.name in _COMMON_ORDER))
+    for f in ordered:
+        if f.name in _INTERNAL:
+            continue
+        value = getattr(entry, f.name)
+        if isinstance(entry, Algorithm) and f.name == "complexity":
+            value = {
+                "stated": value.stated,
+                "variables": {factor.symbol: factor.meaning for factor in value.factors},
+            }
+        elif f.name == "source" and value is not None:
+            value = {"title": value.title, "author": value.author, "year": value.year}
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[f.name] = value
+    return out
+
+
+def entry_to_json(entry: Entry) -> dict[str, Any]:
+    """Data-file fields plus where the entry came from, for ``--json`` output."""
+    data = {"kind": entry.kind, **entry_to_data(entry)}
+    if isinstance(entry, Algorithm):
+        data["complexity"]["factors"] = [
+            {"symbol": f.symbol, "exponent": f.exponent, "meaning": f.meaning}
+            for f in entry.complexity.factors
+        ]
+    data["deck"] = entry.deck
+    return data
