@@ -209,22 +209,20 @@ def search_command(
 # --- compare, algorithms and the rest of the article ---------------------------
 
 
-def _complete(plural: str, incomplete: str) -> list[str]:
-    """Slugs of ``plural`` entries starting with ``incomplete`` (else whose names do).
+def _complete(plural: str, incomplete: str, given: Any = ()) -> list[str]:
+    """Slugs of ``plural`` entries starting with ``incomplete``, except those ``given``.
 
     Runs inside the user's shell on every Tab: it must never raise.
     """
     try:
-        from genai_cli.lookup import names_of
-        from genai_cli.names import normalize
-
         entries = _knowledge().of_kind(plural)
-        typed = incomplete.casefold()
-        slugs = [e.slug for e in entries if e.slug.startswith(typed)]
-        if slugs or not typed:
-            return slugs
-        key = normalize(incomplete)
-        return [e.slug for e in entries if any(normalize(n).startswith(key) for n in names_of(e))]
+        if given:
+            from genai_cli.lookup import Index
+
+            index = Index(entries, plural)
+            named = {index.find(str(name)) for name in given}
+            entries = tuple(e for e in entries if e not in named)
+        return [e.slug for e in entries if e.slug.startswith(incomplete)]
     except Exception:
         return []
 
@@ -235,6 +233,11 @@ def complete_term(incomplete: str) -> list[str]:
 
 def complete_algorithm(incomplete: str) -> list[str]:
     return _complete("algorithms", incomplete)
+
+
+def complete_other_algorithm(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Algorithms not yet named on the command line."""
+    return _complete("algorithms", incomplete, ctx.params.get("names") or ())
 
 
 def complete_poem(incomplete: str) -> list[str]:
@@ -268,7 +271,7 @@ def compare_command(
         _optional_name(
             "ALGORITHM...",
             "Two or more algorithms: slug, name, alias or acronym (gan, vae, diffusion).",
-            complete_algorithm,
+            complete_other_algorithm,
         ),
     ] = None,
     every: Annotated[bool, typer.Option("--all", help="Compare every algorithm.")] = False,
