@@ -267,3 +267,45 @@ class TestPoemLayout:
         console.print(poem_view(poem, KnowledgeBase(poems=(poem,))))
         lines = [line.rstrip() for line in console.export_text().splitlines()]
         assert lines == ["  Two", "  ───", "", "      one a", "      one b", "", "      two a"]
+
+
+class TestSearchCommandsWork:
+    """Every command `genai search` suggests for an entry really shows that entry."""
+
+    def test_every_entry(self, cli: Invoke) -> None:
+        from genai_cli.lookup import command_for
+
+        kb = load_bundled()
+        for entry in kb.entries():
+            words = command_for(entry).split()[1:]
+            result = cli(*words, "--json")
+            assert result.exit_code == 0, (words, result.stderr)
+            data = json.loads(result.stdout)
+            assert data["slug"] == entry.slug, words
+
+
+class TestReadmeTour:
+    """The README's compare and article tour shows what the commands really print."""
+
+    def _examples(self) -> list[tuple[list[str], str]]:
+        import shlex
+
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        start = readme.index("### Compare algorithms")
+        end = readme.index("\nColour follows the usual conventions", start)
+        examples: list[tuple[list[str], str]] = []
+        for block in readme[start:end].split("```console\n")[1:]:
+            body = block.split("```", 1)[0]
+            for chunk in body.split("$ ")[1:]:
+                command, _, shown = chunk.partition("\n")
+                if command.startswith("genai ") and "|" not in command and "…" not in shown:
+                    examples.append((shlex.split(command)[1:], shown))
+        return examples
+
+    def test_examples_are_real(self, cli: Invoke) -> None:
+        examples = self._examples()
+        assert len(examples) >= 5
+        for args, shown in examples:
+            result = cli(*args)
+            printed = "\n".join(line.rstrip() for line in result.output.splitlines())
+            assert printed.strip("\n") == shown.strip("\n"), args

@@ -105,3 +105,20 @@ class TestScaling:
         for g in growth(complexity):
             total *= g.times(multiplier)
         assert total == multiplier ** sum(exponents)
+
+
+class TestCompareNeverCrashes:
+    """Whatever names are typed, compare answers with 0, 1 or 2 and one line of error."""
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.text(max_size=15), max_size=4))
+    def test_arbitrary_names(self, names: list[str]) -> None:
+        from typer.testing import CliRunner
+
+        from genai_cli.cli import app
+
+        result = CliRunner().invoke(app, ["compare", "--", *names], catch_exceptions=False)
+        assert result.exit_code in (0, 1, 2)
+        if result.exit_code:
+            assert result.stderr.startswith("genai: ")
+            assert result.stderr.count("\n") == 1
