@@ -142,15 +142,25 @@ def _indent(renderable: RenderableType, cells: int) -> Padding:
     return Padding(renderable, (0, 0, 0, cells))
 
 
-def _curve(g: Growth, peak: int) -> Table:
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(justify="right", style=DIM, no_wrap=True)
-    grid.add_column(no_wrap=True)
-    for step, cost in g.curve():
-        line = Text(bar(cost, peak), style=ACCENT)
-        line.append(f" {_times(cost)}")
-        grid.add_row(f"{g.symbol} ×{step}", line)
-    return grid
+class Curve:
+    """One variable's relative cost at each chart step, as bars no wider than the screen."""
+
+    def __init__(self, g: Growth, peak: int) -> None:
+        self.g = g
+        self.peak = peak
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Table]:
+        points = self.g.curve()
+        labels = [f"{self.g.symbol} ×{step}" for step, _ in points]
+        values = [f" {_times(cost)}" for _, cost in points]
+        room = options.max_width - max(map(len, labels)) - max(map(len, values)) - 1
+        width = max(1, min(BAR_WIDTH, room))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(justify="right", style=DIM, no_wrap=True)
+        grid.add_column(no_wrap=True)
+        for label, value, (_, cost) in zip(labels, values, points, strict=True):
+            grid.add_row(label, Text(bar(cost, self.peak, width), style=ACCENT).append(value))
+        yield grid
 
 
 def growth_chart(algorithms: Sequence[Algorithm]) -> RenderableType:
@@ -184,7 +194,7 @@ def growth_chart(algorithms: Sequence[Algorithm]) -> RenderableType:
         parts.append(head)
         for g in growth(algorithm.complexity):
             parts.append(_indent(Text(doubling_sentence(algorithm, g)), 2))
-            parts.append(_indent(_curve(g, peak), 4))
+            parts.append(_indent(Curve(g, peak), 4))
     return Group(*parts)
 
 

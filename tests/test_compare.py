@@ -176,6 +176,11 @@ class TestCompareLayout:
         wide = cli("compare", "--all", env={"COLUMNS": "200"}).stdout
         assert wide.split("How the stated cost grows")[0].count("Description") < tables
 
+    def test_narrow_terminal_keeps_bars_on_screen(self, cli: Invoke) -> None:
+        out = cli("compare", "gan", "transformer", env={"COLUMNS": "40"}).stdout
+        assert all(len(line) <= 40 for line in out.splitlines())
+        assert "    n ×8 ███████████████████████████ 64x" in out.splitlines()
+
     def test_chart_labels_each_curve_with_its_meaning(self, cli: Invoke) -> None:
         text = flat(cli("compare", "gan", "vae").stdout)
         assert "Doubling m (the number of epochs) doubles" in text
