@@ -7,13 +7,16 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
 from genai_cli import __version__
 from genai_cli.errors import ExitCode, GenaiError, NotFoundError
 from genai_cli.yamlsafe import clean
+
+if TYPE_CHECKING:
+    from random import Random
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -249,10 +252,10 @@ SeedOption = Annotated[
 ]
 
 
-def _rng(seed: int | None) -> Any:
-    import random
+def _rng(seed: int | None) -> Random:
+    from random import Random
 
-    return random.Random(seed)
+    return Random(seed)
 
 
 def _optional_name(
