@@ -7,13 +7,16 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from typing import Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
 from genai_cli import __version__
 from genai_cli.errors import ExitCode, GenaiError, NotFoundError
 from genai_cli.yamlsafe import clean
+
+if TYPE_CHECKING:
+    from random import Random
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -124,7 +127,12 @@ def main_callback(
 @app.command("term")
 @guarded
 def term_command(
-    name: Annotated[str, typer.Argument(help="Slug, name, alias or acronym, e.g. latent-space.")],
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="Slug, name, alias or acronym, e.g. latent-space.", autocompletion=complete_term
+        ),
+    ],
     as_json: JsonOption = False,
 ) -> None:
     """Look up a term by name, slug, alias or acronym."""
@@ -199,6 +207,256 @@ def search_command(
     from genai_cli.render import search_results
 
     _show(search_results(text, hits, query_words(text)))
+
+
+# --- compare, algorithms and the rest of the article ---------------------------
+
+
+def _complete(plural: str, incomplete: str, given: Any = ()) -> list[str]:
+    """Slugs of ``plural`` entries starting with ``incomplete``, except those ``given``.
+
+    Runs inside the user's shell on every Tab: it must never raise.
+    """
+    try:
+        entries = _knowledge().of_kind(plural)
+        if given:
+            from genai_cli.lookup import Index
+
+            index = Index(entries, plural)
+            named = {index.find(str(name)) for name in given}
+            entries = tuple(e for e in entries if e not in named)
+        return [e.slug for e in entries if e.slug.startswith(incomplete)]
+    except Exception:
+        return []
+
+
+def complete_term(incomplete: str) -> list[str]:
+    return _complete("terms", incomplete)
+
+
+def complete_algorithm(incomplete: str) -> list[str]:
+    return _complete("algorithms", incomplete)
+
+
+def complete_other_algorithm(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Algorithms not yet named on the command line."""
+    return _complete("algorithms", incomplete, ctx.params.get("names") or ())
+
+
+def complete_poem(incomplete: str) -> list[str]:
+    return _complete("poems", incomplete)
+
+
+SeedOption = Annotated[
+    int | None, typer.Option("--seed", help="Pick reproducibly: the same seed, the same pick.")
+]
+
+
+def _rng(seed: int | None) -> Random:
+    from random import Random
+
+    return Random(seed)
+
+
+def _optional_name(
+    metavar: str, help_text: str, completion: Callable[..., list[str]] | None = None
+) -> Any:
+    return typer.Argument(
+        metavar=metavar, help=help_text, autocompletion=completion, show_default=False
+    )
+
+
+@app.command("compare")
+@guarded
+def compare_command(
+    names: Annotated[
+        list[str] | None,
+        _optional_name(
+            "ALGORITHM...",
+            "Two or more algorithms: slug, name, alias or acronym (gan, vae, diffusion).",
+            complete_other_algorithm,
+        ),
+    ] = None,
+    every: Annotated[bool, typer.Option("--all", help="Compare every algorithm.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Compare algorithms side by side, and what their stated complexities mean."""
+    from genai_cli.compare import select_algorithms
+
+    kb = _knowledge()
+    algorithms = select_algorithms(kb, names or [], everything=every)
+    if as_json:
+        from genai_cli.compare import compare_to_json
+
+        _print_json(compare_to_json(algorithms))
+        return
+    from genai_cli.render_compare import compare_view
+
+    _show(compare_view(algorithms, kb))
+
+
+@app.command("algorithms")
+@guarded
+def algorithms_command(
+    name: Annotated[
+        str | None,
+        _optional_name(
+            "[ALGORITHM]", "Show this one in full (slug, name or acronym).", complete_algorithm
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List every algorithm with its stated complexity, or show one in full."""
+    from genai_cli.compare import algorithm_to_json
+
+    kb = _knowledge()
+    if name is None:
+        if as_json:
+            _print_json([algorithm_to_json(a) for a in kb.algorithms])
+            return
+        from genai_cli.render_compare import algorithms_table
+
+        _show(algorithms_table(kb.algorithms))
+        return
+    from genai_cli.lookup import Index
+
+    algorithm = Index(kb.algorithms, "algorithm").resolve(name)
+    if as_json:
+        _print_json(algorithm_to_json(algorithm))
+        return
+    from genai_cli.render_compare import algorithm_panel
+
+    _show(algorithm_panel(algorithm, kb))
+
+
+def _article_output(
+    kb: Any,
+    as_json: bool,
+    view: str,
+    *args: Any,
+    entry: Any = None,
+    entries: Any = (),
+) -> None:
+    """``entry`` (or all ``entries``) as JSON, or rendered by render_article.``view``."""
+    if as_json:
+        from genai_cli.article import to_json
+
+        _print_json(to_json(entry, kb) if entry is not None else [to_json(e, kb) for e in entries])
+        return
+    from genai_cli import render_article
+
+    _show(getattr(render_article, view)(*args, kb))
+
+
+@app.command("myths")
+@guarded
+def myths_command(
+    which: Annotated[
+        str | None,
+        _optional_name("[N|SLUG]", "Show one: its number in the list (1, 2 …) or its slug."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Common myths about generative AI, each with the fact that answers it."""
+    from genai_cli.article import find_myth
+
+    kb = _knowledge()
+    if which is None:
+        _article_output(kb, as_json, "myths_view", entries=kb.myths)
+        return
+    myth = find_myth(kb, which)
+    _article_output(kb, as_json, "myth_panel", myth, kb.myths.index(myth) + 1, entry=myth)
+
+
+@app.command("concepts")
+@guarded
+def concepts_command(
+    name: Annotated[
+        str | None,
+        _optional_name("[NAME]", "Show one section: slug or name (gan, vae, transformer)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The core models (GANs, VAEs, Transformers) with their quotes, or one section in full."""
+    from genai_cli.article import core_models, loose_find, other_sections
+
+    kb = _knowledge()
+    if name is None:
+        core = core_models(kb)
+        _article_output(kb, as_json, "concepts_view", core, other_sections(kb), entries=kb.concepts)
+        return
+    concept = loose_find(kb.concepts, name, "concept")
+    _article_output(kb, as_json, "concept_panel", concept, entry=concept)
+
+
+@app.command("apps")
+@guarded
+def apps_command(
+    name: Annotated[
+        str | None, _optional_name("[NAME]", "Show one application: slug or name (healthcare).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Applications of generative AI by industry."""
+    from genai_cli.article import loose_find
+
+    kb = _knowledge()
+    if name is None:
+        _article_output(kb, as_json, "apps_view", kb.applications, entries=kb.applications)
+        return
+    application = loose_find(kb.applications, name, "application")
+    _article_output(kb, as_json, "app_panel", application, entry=application)
+
+
+EveryOption = Annotated[bool, typer.Option("--all", help="Show every one.")]
+
+
+@app.command("quote")
+@guarded
+def quote_command(
+    name: Annotated[
+        str | None, _optional_name("[NAME]", "A particular quote: its slug or words from it.")
+    ] = None,
+    seed: SeedOption = None,
+    every: EveryOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """A quote at random (or a chosen one, or --all)."""
+    from genai_cli.article import loose_find, pick
+
+    kb = _knowledge()
+    if every:
+        _article_output(kb, as_json, "quotes_view", kb.quotes, entries=kb.quotes)
+        return
+    quote = loose_find(kb.quotes, name, "quote") if name else pick(kb.quotes, _rng(seed))
+    _article_output(kb, as_json, "quote_view", quote, entry=quote)
+
+
+@app.command("poem")
+@guarded
+def poem_command(
+    title: Annotated[
+        list[str] | None,
+        _optional_name(
+            "[TITLE...]",
+            'Part of the title, e.g. canvas or "digital canvas"; none for a random poem.',
+            complete_poem,
+        ),
+    ] = None,
+    seed: SeedOption = None,
+    every: EveryOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """A poem, laid out as one, with the quote that closes it."""
+    from genai_cli.article import loose_find, pick
+
+    kb = _knowledge()
+    if every:
+        _article_output(kb, as_json, "poems_view", kb.poems, entries=kb.poems)
+        return
+    wanted = " ".join(title or [])
+    poem = loose_find(kb.poems, wanted, "poem") if wanted.strip() else pick(kb.poems, _rng(seed))
+    _article_output(kb, as_json, "poem_view", poem, entry=poem)
 
 
 def main() -> None:

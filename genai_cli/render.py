@@ -183,21 +183,46 @@ def search_results(query: str, hits: Sequence[Hit], words: Sequence[str]) -> Ren
     return Group(title, Text(""), table)
 
 
+def entry_panel(title: str, body: Sequence[RenderableType], entry: Entry) -> Panel:
+    """``body`` in the panel every entry is shown in: titled, with its origin beneath."""
+    return Panel(
+        Group(*body),
+        title=Text(title, style="bold"),
+        title_align="left",
+        subtitle=origin_text(entry),
+        subtitle_align="right",
+        border_style=ACCENT,
+        padding=(1, 2),
+    )
+
+
+def source_row(entry: Entry) -> list[tuple[str, RenderableType]]:
+    """A "Source" field row naming the paper behind ``entry``, if it names one."""
+    src = entry.source
+    return [("Source", Text(f"{src.title} ({src.author}, {src.year})"))] if src else []
+
+
 def welcome(kb: KnowledgeBase) -> RenderableType:
+    """The article's title and opening line, then the commands a newcomer wants first."""
     intro = kb.get("introduction")
+    title = intro.name if isinstance(intro, Concept) else "genai"
     opening = intro.body.split(". ")[0] + "." if isinstance(intro, Concept) else ""
     commands = _field_grid(
         [
             ("genai term NAME", Text("look up a term: genai term latent-space")),
-            ("genai terms", Text("list every term (--tag, --origin)")),
             ("genai search WORDS", Text("search everything: genai search attention")),
             ("genai compare A B", Text("compare algorithms: genai compare gan vae")),
+            ("genai algorithms", Text("every algorithm and its stated complexity")),
+            ("genai concepts", Text("GANs, VAEs and Transformers explained")),
+            ("genai myths", Text("common myths, each with its fact")),
+            ("genai apps", Text("applications by industry")),
+            ("genai quote", Text("a quote; genai poem for a poem")),
             ("genai quiz", Text("study with spaced repetition")),
             ("genai --help", Text("every command")),
         ]
     )
     return Panel(
-        Group(Text(opening), Text(""), commands),
+        Group(Text(title, style="bold"), Text(opening), Text(""), commands),
         title=Text("genai", style="bold"),
         title_align="left",
         border_style=ACCENT,

@@ -46,3 +46,8 @@ def assert_golden(name: str, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     assert path.exists(), f"missing golden file {path}; run with UPDATE_GOLDEN=1"
     assert text == path.read_text(encoding="utf-8")
+
+
+def flat(text: str) -> str:
+    """Rendered text with box edges and line breaks folded to single spaces."""
+    return " ".join(text.replace("│", " ").split())

@@ -37,7 +37,21 @@ class TestLazyImports:
 
     @pytest.mark.parametrize(
         "args",
-        [("term", "latent-space"), ("terms",), ("search", "attention"), ("term", "latnt-space")],
+        [
+            ("term", "latent-space"),
+            ("terms",),
+            ("search", "attention"),
+            ("term", "latnt-space"),
+            ("compare", "gan", "vae"),
+            ("compare", "--all", "--json"),
+            ("algorithms",),
+            ("myths",),
+            ("concepts",),
+            ("apps",),
+            ("quote", "--all"),
+            ("poem", "canvas"),
+            (),
+        ],
     )
     def test_lookup_path_stays_light(self, args: tuple[str, ...]) -> None:
         loaded = _modules(*args)
