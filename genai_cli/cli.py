@@ -128,10 +128,10 @@ def term_command(
     as_json: JsonOption = False,
 ) -> None:
     """Look up a term by name, slug, alias or acronym."""
-    from genai_cli.lookup import Index
+    from genai_cli.lookup import term_index
 
     kb = _knowledge()
-    term = Index(kb.terms, "term").resolve(name)
+    term = term_index(kb).resolve(name)
     if as_json:
         from genai_cli.serialize import entry_to_json
 
