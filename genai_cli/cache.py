@@ -126,6 +126,17 @@ class KnowledgeCodec:
     """
 
     def encode(self, value: KnowledgeBase) -> bytes:
+        # Equal strings (paths, tags, linked slugs) are stored once: marshal writes a
+        # reference for an object it has seen, and loading creates fewer objects.
+        pool: dict[str, str] = {}
+
+        def shared(item: Any) -> Any:
+            if isinstance(item, str):
+                return pool.setdefault(item, item)
+            if isinstance(item, tuple):
+                return tuple(shared(i) for i in item)
+            return item
+
         kinds = []
         for plural, cls in KINDS.items():
             names = [f.name for f in dataclasses.fields(cls)]
@@ -135,7 +146,7 @@ class KnowledgeCodec:
                 for position, name in enumerate(names):
                     if name in _NESTED:
                         row[position] = _NESTED[name][0](row[position])
-                rows.append(tuple(row))
+                rows.append(tuple(shared(v) for v in row))
             kinds.append((plural, tuple(names), rows))
         memo = {}
         for plural in KINDS:
