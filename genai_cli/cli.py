@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -88,6 +87,8 @@ def _show(renderable: Any) -> None:
 
 
 def _print_json(data: Any) -> None:
+    import json
+
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -136,10 +137,10 @@ def term_command(
     as_json: JsonOption = False,
 ) -> None:
     """Look up a term by name, slug, alias or acronym."""
-    from genai_cli.lookup import Index
+    from genai_cli.lookup import term_index
 
     kb = _knowledge()
-    term = Index(kb.terms, "term").resolve(name)
+    term = term_index(kb).resolve(name)
     if as_json:
         from genai_cli.serialize import entry_to_json
 

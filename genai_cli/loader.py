@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from genai_cli.cache import KNOWLEDGE, SourceSpec, load_assembled, parse_cached
 from genai_cli.complexity import ComplexityError, parse_complexity
 from genai_cli.errors import DataError
 from genai_cli.model import (
@@ -317,12 +318,17 @@ def data_files(directory: Path) -> list[Path]:
 
 
 def parse_file(path: Path, deck: str | None = None) -> Parsed:
+    """Read and validate one file; the result is cached until the file changes."""
     shown = display_path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return Parsed(shown, (), (f"{shown}:0: cannot read: {exc.strerror or exc}",))
-    return parse_text(data, shown, deck)
+
+    def parse() -> Parsed:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return Parsed(shown, (), (f"{shown}:0: cannot read: {exc.strerror or exc}",))
+        return parse_text(data, shown, deck)
+
+    return parse_cached(SourceSpec(path, deck, shown), parse)
 
 
 def load_files(paths: Sequence[Path]) -> KnowledgeBase:
@@ -348,4 +354,19 @@ def load_bundled() -> KnowledgeBase:
         ) from None
     if not files:
         raise DataError(f"{directory}: no bundled data files found; the installation is broken")
-    return load_files(files)
+    return load_files_cached(files)
+
+
+def load_files_cached(paths: Sequence[Path]) -> KnowledgeBase:
+    """:func:`load_files` behind the assembled-data cache (see genai_cli.cache).
+
+    A warm run reads one cache file: no YAML, no validation, no cross-check, and the
+    term name index comes ready-made.
+    """
+
+    def build() -> KnowledgeBase:
+        kb = load_files(paths)
+        kb.name_keys("terms")  # computed now so the cache stores it
+        return kb
+
+    return load_assembled([SourceSpec.of(p) for p in paths], build, KNOWLEDGE)

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from genai_cli.errors import NotFoundError
-from genai_cli.model import Entry, KnowledgeBase
+from genai_cli.model import (
+    Entry,
+    KnowledgeBase,
+    Term,
+    name_keys,
+    names_of,  # noqa: F401  (lookup.names_of stays importable)
+)
 from genai_cli.names import normalize
 
 SEARCHABLE = ("terms", "algorithms", "concepts", "applications", "myths")
 _WORD = re.compile(r"[0-9a-z]+")
-
-
-def names_of(entry: Entry) -> tuple[str, ...]:
-    """Every name an entry answers to: slug, label and aliases."""
-    names = [entry.slug, entry.label, *entry.aliases]
-    return tuple(dict.fromkeys(n for n in names if n))
 
 
 E = TypeVar("E", bound=Entry)
@@ -29,10 +29,15 @@ class Index(Generic[E]):
 
     def __init__(self, entries: Iterable[E], noun: str) -> None:
         self.noun = noun
-        self._by_key: dict[str, E] = {}
-        for entry in entries:
-            for name in names_of(entry):
-                self._by_key.setdefault(normalize(name), entry)
+        self._by_key: Mapping[str, E] = name_keys(entries)
+
+    @classmethod
+    def from_keys(cls, keys: Mapping[str, E], noun: str) -> Index[E]:
+        """An index over names already normalised (see KnowledgeBase.name_keys)."""
+        index = cls.__new__(cls)
+        index.noun = noun
+        index._by_key = keys
+        return index
 
     def __len__(self) -> int:
         return len(self._by_key)
@@ -155,6 +160,12 @@ def search(kb: KnowledgeBase, query: str, limit: int = 20) -> list[Hit]:
     chosen = scored or partial
     chosen.sort(key=lambda item: (item[0], item[1]))
     return [hit for _, _, hit in chosen[:limit]]
+
+
+def term_index(kb: KnowledgeBase) -> Index[Term]:
+    """The index ``genai term`` resolves names with, cached with the knowledge base."""
+    keys: Mapping[str, Term] = kb.name_keys("terms")  # type: ignore[assignment]
+    return Index.from_keys(keys, "term")
 
 
 def command_for(entry: Entry) -> str:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar
+
+from genai_cli.names import normalize
 
 Origin = Literal["seed", "extended"]
 ORIGINS: tuple[str, ...] = ("seed", "extended")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Source:
     """The paper an idea clearly comes from."""
 
@@ -20,7 +22,7 @@ class Source:
     year: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Factor:
     """One variable of a stated complexity, e.g. ``n^2`` with what n stands for."""
 
@@ -29,7 +31,7 @@ class Factor:
     meaning: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Complexity:
     """A stated time complexity such as ``O(n * m)``, parsed into its factors."""
 
@@ -51,7 +53,7 @@ class Complexity:
         return float(multiplier) ** self.factor(symbol).exponent
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class Entry:
     """Fields every kind of entry shares."""
 
@@ -76,7 +78,7 @@ class Entry:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class Term(Entry):
     kind: ClassVar[str] = "term"
     name: str
@@ -88,7 +90,7 @@ class Term(Entry):
         return self.name
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class Algorithm(Entry):
     kind: ClassVar[str] = "algorithm"
     name: str
@@ -101,7 +103,7 @@ class Algorithm(Entry):
         return self.name
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class Concept(Entry):
     kind: ClassVar[str] = "concept"
     name: str
@@ -113,7 +115,7 @@ class Concept(Entry):
         return self.name
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class Application(Entry):
     kind: ClassVar[str] = "application"
     name: str
@@ -124,7 +126,7 @@ class Application(Entry):
         return self.name
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class Myth(Entry):
     kind: ClassVar[str] = "myth"
     myth: str
@@ -135,7 +137,7 @@ class Myth(Entry):
         return self.myth
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class Quote(Entry):
     kind: ClassVar[str] = "quote"
     text: str
@@ -146,7 +148,7 @@ class Quote(Entry):
         return self.text
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@dataclass(frozen=True, kw_only=True)
 class Poem(Entry):
     kind: ClassVar[str] = "poem"
     title: str
@@ -155,6 +157,24 @@ class Poem(Entry):
     @property
     def label(self) -> str:
         return self.title
+
+
+def names_of(entry: Entry) -> tuple[str, ...]:
+    """Every name an entry answers to: slug, label and aliases."""
+    names = [entry.slug, entry.label, *entry.aliases]
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+_E = TypeVar("_E", bound=Entry)
+
+
+def name_keys(entries: Iterable[_E]) -> dict[str, _E]:
+    """Normalised name → entry; on a clash the earlier entry keeps the name."""
+    keys: dict[str, _E] = {}
+    for entry in entries:
+        for name in names_of(entry):
+            keys.setdefault(normalize(name), entry)
+    return keys
 
 
 # The top-level keys of a data file, in display order, and the type each holds.
@@ -183,9 +203,31 @@ class KnowledgeBase:
     quotes: tuple[Quote, ...] = ()
     poems: tuple[Poem, ...] = ()
     _by_slug: Mapping[str, Entry] = field(init=False, repr=False, compare=False)
+    # Derived lookup tables (see name_keys), kept with the object so the parsed-data cache
+    # stores them too and a warm run does not recompute them.
+    _memo: dict[str, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_slug", MappingProxyType({e.slug: e for e in self.entries()}))
+        object.__setattr__(self, "_memo", {})
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_by_slug"] = dict(self._by_slug)  # a mappingproxy cannot be pickled
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        state["_by_slug"] = MappingProxyType(state["_by_slug"])
+        self.__dict__.update(state)
+
+    def name_keys(self, plural: str) -> Mapping[str, Entry]:
+        """Normalised name → entry for one kind, computed once per knowledge base."""
+        key = f"names:{plural}"
+        keys: Mapping[str, Entry] | None = self._memo.get(key)
+        if keys is None:
+            keys = self._memo[key] = name_keys(self.of_kind(plural))
+        return keys
 
     def of_kind(self, plural: str) -> tuple[Entry, ...]:
         entries: tuple[Entry, ...] = getattr(self, plural)

@@ -32,3 +32,13 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         return str(path)
+
+
+def cache_dir() -> Path:
+    """Parsed-data cache: $GENAI_CACHE_DIR, else the platform's user cache directory."""
+    override = os.environ.get("GENAI_CACHE_DIR")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_cache_path
+
+    return user_cache_path("genai", appauthor=False)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -22,12 +24,13 @@ sys.stderr.write("\\nMODULES=" + json.dumps(sorted(sys.modules)))
 """
 
 
-def _modules(*args: str) -> set[str]:
+def _modules(*args: str, env: dict[str, str] | None = None) -> set[str]:
     proc = subprocess.run(
         [sys.executable, "-c", _PROBE.format(args=list(args))],
         capture_output=True,
         text=True,
         check=True,
+        env=env,
     )
     return set(json.loads(proc.stderr.rsplit("MODULES=", 1)[1]))
 
@@ -58,3 +61,19 @@ class TestLazyImports:
         heavy = sorted(m for m in loaded if m.split(".")[0] in HEAVY)
         assert heavy == []
         assert "genai_cli.cli" in loaded  # the probe really ran the program
+
+
+class TestWarmCacheImports:
+    """Once the parsed-data cache is warm, a lookup does not even import the YAML library."""
+
+    @pytest.mark.parametrize(
+        "args", [("term", "latent-space"), ("search", "attention"), ("term", "latnt-space")]
+    )
+    def test_no_yaml_when_warm(self, args: tuple[str, ...], tmp_path: Path) -> None:
+        env = {**os.environ, "GENAI_CACHE_DIR": str(tmp_path / "cache")}
+        cold = _modules(*args, env=env)
+        assert "yaml" in cold  # the first run parses the bundled data
+        warm = _modules(*args, env=env)
+        assert "genai_cli.cli" in warm
+        assert sorted(m for m in warm if m.split(".")[0] in ("yaml", "_yaml")) == []
+        assert sorted(m for m in warm if m.split(".")[0] in HEAVY) == []
