@@ -28,7 +28,8 @@ def loose_find(entries: Sequence[E], name: str, noun: str) -> E:
     ``canvas`` and ``Digital canvas`` both find the poem "Digital Canvas"; a name
     several entries answer to, or none, is not found (with suggestions).
     """
-    from genai_cli.lookup import Index, names_of
+    from genai_cli.lookup import Index
+    from genai_cli.model import names_of
 
     index = Index(entries, noun)
     found = index.find(name)

@@ -13,7 +13,6 @@ from genai_cli.model import (
     KnowledgeBase,
     Term,
     name_keys,
-    names_of,  # noqa: F401  (lookup.names_of stays importable)
 )
 from genai_cli.names import normalize
 
