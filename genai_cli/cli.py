@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
@@ -19,14 +19,19 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-app = typer.Typer(
-    name="genai",
-    help="A command-line reference and study tool for Generative AI.",
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+
+def _new_app() -> typer.Typer:
+    return typer.Typer(
+        name="genai",
+        help="A command-line reference and study tool for Generative AI.",
+        add_completion=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+
+app = _new_app()
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a rendered view.")]
 
@@ -131,7 +136,9 @@ def term_command(
     name: Annotated[
         str,
         typer.Argument(
-            help="Slug, name, alias or acronym, e.g. latent-space.", autocompletion=complete_term
+            metavar="NAME",
+            help="Slug, name, alias or acronym, e.g. latent-space.",
+            autocompletion=complete_term,
         ),
     ],
     as_json: JsonOption = False,
@@ -179,7 +186,7 @@ def terms_command(
 @app.command("search")
 @guarded
 def search_command(
-    query: Annotated[list[str], typer.Argument(help="Words to look for.")],
+    query: Annotated[list[str], typer.Argument(metavar="WORDS...", help="Words to look for.")],
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, help="At most this many results.")
     ] = 10,
@@ -460,10 +467,28 @@ def poem_command(
     _article_output(kb, as_json, "poem_view", poem, entry=poem)
 
 
+def app_for(argv: Sequence[str]) -> typer.Typer:
+    """The app holding only the command about to run, when argv starts with its name.
+
+    Typer turns every registered command into a Click command on each start, about
+    1 ms a command; a lookup should not pay for the quiz's options. Anything else
+    (top-level help, global options first, shell completion) gets the whole app.
+    """
+    if not argv or os.environ.get("_GENAI_COMPLETE"):
+        return app
+    chosen = [c for c in app.registered_commands if c.name == argv[0]]
+    if len(chosen) != 1:
+        return app
+    single = _new_app()
+    single.registered_callback = app.registered_callback
+    single.registered_commands = chosen
+    return single
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
-        app(prog_name="genai")
+        app_for(sys.argv[1:])(prog_name="genai")
     except KeyboardInterrupt:
         sys.stderr.write("genai: interrupted\n")
         sys.exit(ExitCode.INTERRUPTED)
