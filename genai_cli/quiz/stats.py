@@ -7,13 +7,15 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from genai_cli.errors import NotFoundError
 from genai_cli.model import KnowledgeBase, Term
 from genai_cli.quiz.questions import split_card_id
 from genai_cli.quiz.scheduler import CardState, is_due, retrievability, utc
-from genai_cli.quiz.store import ReviewRecord
+
+if TYPE_CHECKING:  # the store imports sqlite3; `genai today` without progress needs neither
+    from genai_cli.quiz.store import ReviewRecord
 
 HISTORY_DAYS = 30
 WEAKEST = 5

@@ -94,8 +94,13 @@ class _Corrupt(Exception):
 
 
 def _peek_version(path: Path) -> int:
-    """The schema version of an existing file, read-only; _Corrupt if it is not a database."""
-    uri = f"file:{quote(str(path))}?mode=ro"
+    """The schema version of an existing file, read-only; _Corrupt if it is not a database.
+
+    Without a WAL file next to it the file is complete, and is opened ``immutable`` so that
+    not even an empty -wal or -shm file is created beside a database we may refuse.
+    """
+    wal = path.with_name(path.name + "-wal")
+    uri = f"file:{quote(str(path))}?mode=ro" + ("" if wal.exists() else "&immutable=1")
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.OperationalError as exc:
