@@ -312,14 +312,14 @@ def stats_command(
 @guarded
 def today_command(as_json: JsonOption = False) -> None:
     """A term of the day: your weakest or most overdue term, else one picked for the date."""
+    from genai_cli.paths import progress_db
     from genai_cli.quiz.stats import term_of_the_day
-    from genai_cli.quiz.store import default_path
 
     kb = _knowledge()
     now = _utc_now()
     zone = _local_zone()
     states = {}
-    if default_path().exists():
+    if progress_db().exists():  # looking at a term creates no database
         with _progress_store(now) as store:
             states = store.cards()
     pick = term_of_the_day(kb, states, now, tz=zone)

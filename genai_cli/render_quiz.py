@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from genai_cli.model import KnowledgeBase
 from genai_cli.quiz.questions import Outcome, Question
-from genai_cli.quiz.session import Summary
-from genai_cli.quiz.stats import Stats, TodayPick
 from genai_cli.render import ACCENT, DIM, LABEL, _field_grid, term_panel
+
+if TYPE_CHECKING:  # the session imports the store (sqlite3); `genai today` needs neither
+    from genai_cli.quiz.session import Summary
+    from genai_cli.quiz.stats import Stats, TodayPick
 
 RIGHT = "bold green"
 WRONG = "bold red"
@@ -65,13 +69,13 @@ def _table(*columns: tuple[str, int]) -> Table:
     return table
 
 
-def _options_table(options: tuple[str, ...]) -> Table:
+def _options_table(options: tuple[str, ...]) -> Padding:
     table = Table.grid(padding=(0, 1))
     table.add_column(justify="right", style=LABEL, no_wrap=True)
     table.add_column(overflow="fold")
     for number, option in enumerate(options, 1):
         table.add_row(f"{number}.", Text(option))
-    return table
+    return Padding(table, (0, 0, 0, 2), expand=False)
 
 
 def question_view(question: Question, number: int, total: int, *, numbered: bool) -> Group:

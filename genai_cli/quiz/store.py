@@ -21,10 +21,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from genai_cli.errors import StoreError
-from genai_cli.paths import display_path, genai_home
+from genai_cli.paths import display_path, progress_db
 from genai_cli.quiz.scheduler import CardState, utc
 
-FILENAME = "progress.db"
 BUSY_TIMEOUT_MS = 15_000
 
 # Ordered migrations: MIGRATIONS[i] takes the schema from version i to version i + 1.
@@ -64,7 +63,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def default_path() -> Path:
-    return genai_home() / FILENAME
+    return progress_db()
 
 
 def _ts(moment: datetime) -> str:
