@@ -33,6 +33,28 @@ def genai(*args: str) -> list[str]:
     return [sys.executable, "-m", "genai_cli", *args]
 
 
+def spawn(home: Path, *args: str, stdout: int = subprocess.PIPE) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        genai("quiz", *args),
+        stdin=subprocess.PIPE,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env_for(home),
+    )
+
+
+def answer_until(proc: subprocess.Popen[str], answers: list[str], question: int) -> None:
+    """Send ``answers`` (stdin stays open) and read until question number ``question`` shows."""
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write("".join(a + "\n" for a in answers))
+    proc.stdin.flush()
+    for line in proc.stdout:
+        if line.startswith(f"Question {question} of"):
+            return  # answers are committed before the next question is shown
+    raise AssertionError("the quiz ended early")
+
+
 def reviews(home: Path) -> list[tuple[str, str, int]]:
     conn = sqlite3.connect(home / "progress.db")
     try:
@@ -93,23 +115,11 @@ class TestKill:
     @pytest.mark.parametrize("k", [2])
     def test_sigkill_keeps_every_answer(self, isolated: Path, k: int) -> None:
         questions = expected_questions("12", 5)
-        proc = subprocess.Popen(
-            genai("quiz", *TYPED, "-n", "5", "--seed", "12"),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env_for(isolated),
-        )
+        proc = spawn(isolated, *TYPED, "-n", "5", "--seed", "12")
         watchdog = threading.Timer(60, proc.kill)
         watchdog.start()
         try:
-            assert proc.stdin is not None and proc.stdout is not None
-            proc.stdin.write("".join(q.answer + "\n" for q in questions[:k]))
-            proc.stdin.flush()  # stdin stays open: the quiz waits for answer k + 1
-            for line in proc.stdout:
-                if line.startswith(f"Question {k + 1} of 5"):
-                    break  # answers are committed before the next question is shown
+            answer_until(proc, [q.answer for q in questions[:k]], k + 1)
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
         finally:
@@ -119,6 +129,20 @@ class TestKill:
         assert integrity(isolated) == "ok"
 
 
+class TestInterruptPlain:
+    """Ctrl-C (SIGINT) in plain mode: answers kept, one line, exit 130, no traceback."""
+
+    def test_sigint_while_waiting_for_an_answer(self, isolated: Path) -> None:
+        questions = expected_questions("15", 3)
+        proc = spawn(isolated, *TYPED, "-n", "3", "--seed", "15")
+        answer_until(proc, [questions[0].answer], 2)
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=30)
+        assert proc.returncode == 130
+        assert err == "genai: interrupted; 1 answer kept\n"
+        assert [r[0] for r in reviews(isolated)] == [questions[0].card_id]
+
+
 class TestConcurrency:
     """Two quizzes answering at once lose nothing (same cards: test_quiz_store)."""
 
@@ -126,14 +150,7 @@ class TestConcurrency:
         questions = expected_questions("13", 6)
         answers = "".join(q.answer + "\n" for q in questions)
         procs = [
-            subprocess.Popen(
-                genai("quiz", *TYPED, "-n", "6", "--seed", "13"),
-                stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-                env=env_for(isolated),
-            )
+            spawn(isolated, *TYPED, "-n", "6", "--seed", "13", stdout=subprocess.DEVNULL)
             for _ in range(2)
         ]
         for proc in procs:

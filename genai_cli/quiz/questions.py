@@ -337,7 +337,7 @@ class QuestionMaker:
             ref.card_id,
             ref.kind,
             entry.slug,
-            _flat(entry.myth),
+            _flat(statement),
             f"Myth or fact?\n{_flat(statement)}",
             (FACT, MYTH),
             answer,
