@@ -223,7 +223,9 @@ def today_view(pick: TodayPick, kb: KnowledgeBase, day: date) -> Group:
     if pick.reason == "overdue" and pick.due is not None:
         why = f"due for review since {pick.due.date().isoformat()}"
     elif pick.reason == "weakest":
-        why = f"your weakest term, recall about {_percent(pick.retrievability)}"
+        why = "your weakest term"
+        if pick.retrievability is not None and pick.retrievability < 0.995:
+            why += f", recall about {_percent(pick.retrievability)}"
     else:
         why = f"picked for {day.isoformat()}"
     head = Text("Term of the day", style="bold")

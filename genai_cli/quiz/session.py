@@ -72,7 +72,13 @@ def plan(
 ) -> list[CardRef]:
     """Due cards first (lowest retrievability first), then new ones; one card per entry."""
     due = [r for r in refs if r.card_id in states and is_due(states[r.card_id], now)]
-    due.sort(key=lambda r: (retrievability(states[r.card_id], now), r.card_id))
+    due.sort(
+        key=lambda r: (
+            retrievability(states[r.card_id], now),
+            states[r.card_id].stability or 0.0,
+            r.card_id,
+        )
+    )
     chosen: list[CardRef] = []
     slugs: set[str] = set()
 

@@ -51,6 +51,12 @@ class Stats:
         return self.correct / self.reviews if self.reviews else None
 
 
+def _frailty(state: CardState) -> tuple[int, float, str]:
+    """Tie-breaks between cards of equal recall (fsrs counts whole days): more lapses,
+    then lower stability, come first."""
+    return (-state.lapses, state.stability or 0.0, state.card_id)
+
+
 def _title(kb: KnowledgeBase, slug: str) -> str:
     entry = kb.get(slug)
     return entry.label if entry is not None else slug
@@ -72,7 +78,7 @@ def compute(
     end_of_today = datetime.combine(today + timedelta(days=1), time(0), tzinfo=tz)
     seen = [s for s in states.values() if s.last_review is not None]
     recall = {s.card_id: retrievability(s, now) for s in seen}
-    ranked = sorted(seen, key=lambda s: (recall[s.card_id], -s.lapses, s.card_id))
+    ranked = sorted(seen, key=lambda s: (recall[s.card_id], *_frailty(s)))
     weakest = []
     for state in ranked[:WEAKEST]:
         kind, slug = split_card_id(state.card_id)
@@ -161,7 +167,7 @@ def term_of_the_day(
         state, term = overdue[0]
         return TodayPick(term, "overdue", state.due, retrievability(state, now))
     if seen:
-        state, term = min(seen, key=lambda p: (retrievability(p[0], now), p[0].card_id))
+        state, term = min(seen, key=lambda p: (retrievability(p[0], now), *_frailty(p[0])))
         return TodayPick(term, "weakest", state.due, retrievability(state, now))
     if not kb.terms:
         raise NotFoundError("there are no terms to choose from")
