@@ -230,17 +230,28 @@ def _progress_store(now: Any) -> Any:
 @guarded
 def quiz_command(
     *,
-    topic: Annotated[str, typer.Option("--topic", help="terms, algorithms, myths or all.")] = "all",
-    count: Annotated[int, typer.Option("--count", "-n", min=1, help="How many questions.")] = 10,
+    topic: Annotated[
+        str,
+        typer.Option(
+            "--topic", metavar="terms|algorithms|myths|all", help="What to be asked about."
+        ),
+    ] = "all",
+    count: Annotated[
+        int, typer.Option("--count", "-n", metavar="N", min=1, help="How many questions.")
+    ] = 10,
     mode: Annotated[
-        str, typer.Option("--mode", help="choice, typed, flashcard or mixed.")
+        str,
+        typer.Option(
+            "--mode", metavar="choice|typed|flashcard|mixed", help="How questions are asked."
+        ),
     ] = "mixed",
     due: Annotated[bool, typer.Option("--due", help="Only cards due for review.")] = False,
     new: Annotated[
-        int | None, typer.Option("--new", min=0, help="At most this many new cards.")
+        int | None, typer.Option("--new", metavar="N", min=0, help="At most this many new cards.")
     ] = None,
     seed: Annotated[
-        str | None, typer.Option("--seed", help="Reproducible selection and option order.")
+        str | None,
+        typer.Option("--seed", metavar="S", help="Reproducible selection and option order."),
     ] = None,
     plain: Annotated[
         bool, typer.Option("--plain", help="Plain lines: numbered options, one line per answer.")
@@ -285,10 +296,13 @@ def stats_command(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Reset without asking.")] = False,
 ) -> None:
     """Your progress: reviews, accuracy, cards due, estimated retention, weakest items."""
-    from genai_cli.paths import display_path
+    from genai_cli.paths import display_path, progress_db
 
     now = _utc_now()
     if reset:
+        if not progress_db().exists():
+            sys.stdout.write("No progress to reset.\n")
+            return
         if not yes:
             typer.confirm("Forget all quiz progress? A backup copy is kept.", abort=True)
         with _progress_store(now) as store:

@@ -202,6 +202,11 @@ class TestStats:
         assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 3
         conn.close()
 
+    def test_reset_without_progress_changes_nothing(self, cli: Invoke, isolated: Path) -> None:
+        result = cli("stats", "--reset", "--yes")
+        assert (result.exit_code, result.stdout) == (0, "No progress to reset.\n")
+        assert not isolated.exists()
+
     def test_reset_confirmed_interactively(self, cli: Invoke) -> None:
         typed_quiz(cli, "7", [q.answer for q in expected_questions("7", 1)], n=1)
         assert cli("stats", "--reset", input="y\n").exit_code == 0
