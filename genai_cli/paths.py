@@ -26,6 +26,11 @@ def genai_home() -> Path:
     return user_data_path("genai", appauthor=False)
 
 
+def progress_db() -> Path:
+    """The quiz progress database (SQLite)."""
+    return genai_home() / "progress.db"
+
+
 def display_path(path: Path) -> str:
     """A path as a user would type it: relative to the working directory when below it."""
     try:

@@ -62,6 +62,17 @@ class TestLazyImports:
         assert heavy == []
         assert "genai_cli.cli" in loaded  # the probe really ran the program
 
+    def test_term_of_the_day_without_progress_stays_light(self) -> None:
+        loaded = _modules("today")
+        assert sorted(m for m in loaded if m.split(".")[0] in HEAVY) == []
+        assert "genai_cli.quiz.stats" in loaded
+
+    def test_stats_loads_no_prompt_library(self) -> None:
+        loaded = _modules("stats", "--json")
+        prompts = ("questionary", "prompt_toolkit", "genanki", "pexpect", "pydantic")
+        assert sorted(m for m in loaded if m.split(".")[0] in prompts) == []
+        assert "genai_cli.quiz.store" in loaded
+
 
 class TestWarmCacheImports:
     """Once the parsed-data cache is warm, a lookup does not even import the YAML library."""

@@ -1,0 +1,355 @@
+"""The progress store: SQLite at ``$GENAI_HOME/progress.db``.
+
+* WAL mode and a busy timeout, so two quizzes can run at once;
+* each answer (card state and review log together) is one ``BEGIN IMMEDIATE`` transaction,
+  committed before the next question is shown, and the card state is re-read inside it, so
+  concurrent quizzes reviewing the same card lose nothing;
+* the schema is versioned (``PRAGMA user_version``) with ordered migrations; a database from
+  a newer genai is refused and left untouched; a corrupt one is moved aside (never deleted)
+  and a fresh one started.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from genai_cli.errors import StoreError
+from genai_cli.paths import display_path, progress_db
+from genai_cli.quiz.scheduler import CardState, utc
+
+BUSY_TIMEOUT_MS = 15_000
+
+# Ordered migrations: MIGRATIONS[i] takes the schema from version i to version i + 1.
+MIGRATIONS: tuple[str, ...] = (
+    # v1: card state (fsrs fields) and one row per answer.
+    """
+    CREATE TABLE cards (
+        card_id     TEXT PRIMARY KEY,
+        state       INTEGER NOT NULL,
+        step        INTEGER,
+        stability   REAL,
+        difficulty  REAL,
+        due         TEXT NOT NULL,
+        last_review TEXT,
+        reps        INTEGER NOT NULL DEFAULT 0,
+        lapses      INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE reviews (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        card_id     TEXT NOT NULL,
+        reviewed_at TEXT NOT NULL,
+        rating      INTEGER NOT NULL,
+        correct     INTEGER NOT NULL,
+        answer      TEXT NOT NULL DEFAULT ''
+    );
+    """,
+    # v2: whether an answer was accepted as a close misspelling, how long it took, and
+    # indexes for the due-card and reviews-per-day queries.
+    """
+    ALTER TABLE reviews ADD COLUMN close INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE reviews ADD COLUMN duration_ms INTEGER;
+    CREATE INDEX reviews_by_time ON reviews (reviewed_at);
+    CREATE INDEX cards_by_due ON cards (due);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def default_path() -> Path:
+    return progress_db()
+
+
+def _ts(moment: datetime) -> str:
+    """Fixed-width UTC text, so that text order is time order in SQL."""
+    return utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+
+def _dt(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    """One answer as logged."""
+
+    card_id: str
+    reviewed_at: datetime
+    rating: int
+    correct: bool
+    close: bool = False
+    answer: str = ""
+    duration_ms: int | None = None
+
+
+class _Corrupt(Exception):
+    pass
+
+
+def _peek_version(path: Path) -> int:
+    """The schema version of an existing file, read-only; _Corrupt if it is not a database.
+
+    Without a WAL file next to it the file is complete, and is opened ``immutable`` so that
+    not even an empty -wal or -shm file is created beside a database we may refuse.
+    """
+    wal = path.with_name(path.name + "-wal")
+    uri = f"file:{quote(str(path))}?mode=ro" + ("" if wal.exists() else "&immutable=1")
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.OperationalError as exc:
+        raise StoreError(f"cannot open {display_path(path)}: {exc}") from exc
+    try:
+        version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+        check = conn.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        raise StoreError(f"cannot read {display_path(path)}: {exc}") from exc
+    except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed"
+        raise _Corrupt(str(exc)) from exc
+    finally:
+        conn.close()
+    if check != "ok":
+        raise _Corrupt(check)
+    return version
+
+
+def _aside_name(path: Path, label: str, now: datetime) -> Path:
+    stamp = utc(now).strftime("%Y%m%dT%H%M%SZ")
+    candidate = path.with_name(f"{path.name}.{label}-{stamp}")
+    number = 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.name}.{label}-{stamp}-{number}")
+    return candidate
+
+
+def _move_aside(path: Path, now: datetime) -> Path:
+    """Rename the database (and its WAL files) to a timestamped name next to it."""
+    aside = _aside_name(path, "corrupt", now)
+    os.replace(path, aside)
+    for suffix in ("-wal", "-shm"):
+        extra = path.with_name(path.name + suffix)
+        if extra.exists():
+            os.replace(extra, aside.with_name(aside.name + suffix))
+    return aside
+
+
+class Store:
+    """An open progress database. Use :func:`open_store`."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, notices: list[str]) -> None:
+        self.path = path
+        self._conn = conn
+        self.notices = notices  # one-line warnings for the user (a corrupt file moved aside)
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _immediate(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once so that concurrent writers queue up."""
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{display_path(self.path)}: {exc}") from exc
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{display_path(self.path)}: {exc}") from exc
+
+    def version(self) -> int:
+        value: int = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        return value
+
+    def migrate(self) -> None:
+        """Apply every migration the file has not had, in order, one transaction each."""
+        while True:
+            with self._immediate() as conn:
+                current: int = conn.execute("PRAGMA user_version").fetchone()[0]
+                if current >= SCHEMA_VERSION:
+                    return
+                for statement in _statements(MIGRATIONS[current]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {current + 1}")
+
+    # -- reading -------------------------------------------------------------------------
+
+    def cards(self) -> dict[str, CardState]:
+        rows = self._query("SELECT * FROM cards")
+        return {row["card_id"]: _card(row) for row in rows}
+
+    def card(self, card_id: str) -> CardState | None:
+        rows = self._query("SELECT * FROM cards WHERE card_id = ?", (card_id,))
+        return _card(rows[0]) if rows else None
+
+    def reviews(self) -> list[ReviewRecord]:
+        rows = self._query("SELECT * FROM reviews ORDER BY id")
+        return [
+            ReviewRecord(
+                row["card_id"],
+                datetime.fromisoformat(row["reviewed_at"]),
+                row["rating"],
+                bool(row["correct"]),
+                bool(row["close"]),
+                row["answer"],
+                row["duration_ms"],
+            )
+            for row in rows
+        ]
+
+    def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"{display_path(self.path)}: {exc}") from exc
+
+    # -- writing -------------------------------------------------------------------------
+
+    def record(
+        self,
+        card_id: str,
+        update: Callable[[CardState | None], CardState],
+        review: ReviewRecord,
+    ) -> CardState:
+        """Apply ``update`` to the card's current state and log ``review``, atomically."""
+        with self._immediate() as conn:
+            row = conn.execute("SELECT * FROM cards WHERE card_id = ?", (card_id,)).fetchone()
+            state = update(_card(row) if row else None)
+            conn.execute(
+                """
+                INSERT INTO cards (card_id, state, step, stability, difficulty, due,
+                                   last_review, reps, lapses)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (card_id) DO UPDATE SET
+                    state = excluded.state, step = excluded.step,
+                    stability = excluded.stability, difficulty = excluded.difficulty,
+                    due = excluded.due, last_review = excluded.last_review,
+                    reps = excluded.reps, lapses = excluded.lapses
+                """,
+                (
+                    card_id,
+                    state.state,
+                    state.step,
+                    state.stability,
+                    state.difficulty,
+                    _ts(state.due),
+                    _ts(state.last_review) if state.last_review else None,
+                    state.reps,
+                    state.lapses,
+                ),
+            )
+            conn.execute(
+                """
+                INSERT INTO reviews (card_id, reviewed_at, rating, correct, close, answer,
+                                     duration_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+                (
+                    card_id,
+                    _ts(review.reviewed_at),
+                    review.rating,
+                    int(review.correct),
+                    int(review.close),
+                    review.answer,
+                    review.duration_ms,
+                ),
+            )
+        return state
+
+    def reset(self, now: datetime) -> Path:
+        """Copy the database to a timestamped backup next to it, then forget all progress."""
+        backup = _aside_name(self.path, "backup", now)
+        target = sqlite3.connect(backup)
+        try:
+            self._conn.backup(target)
+        finally:
+            target.close()
+        with self._immediate() as conn:
+            conn.execute("DELETE FROM reviews")
+            conn.execute("DELETE FROM cards")
+        return backup
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _card(row: sqlite3.Row) -> CardState:
+    due = _dt(row["due"])
+    assert due is not None
+    return CardState(
+        row["card_id"],
+        row["state"],
+        row["step"],
+        row["stability"],
+        row["difficulty"],
+        due,
+        _dt(row["last_review"]),
+        row["reps"],
+        row["lapses"],
+    )
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+def open_store(path: Path, now: datetime) -> Store:
+    """Open (creating or upgrading) the progress database at ``path``.
+
+    Raises StoreError for a database written by a newer genai, leaving it untouched.
+    A corrupt file is moved aside and reported in ``Store.notices``.
+    """
+    notices: list[str] = []
+    if path.exists():
+        try:
+            version = _peek_version(path)
+        except _Corrupt as exc:
+            aside = _move_aside(path, now)
+            notices.append(
+                f"{display_path(path)} could not be read ({exc}); kept it as "
+                f"{aside.name} and started a fresh one"
+            )
+        else:
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{display_path(path)} was written by a newer genai (schema version "
+                    f"{version}, this one knows up to {SCHEMA_VERSION}); upgrade genai or "
+                    "point GENAI_HOME elsewhere; the file was left untouched"
+                )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = _connect(path)
+    except (OSError, sqlite3.Error) as exc:
+        raise StoreError(f"cannot open {display_path(path)}: {exc}") from exc
+    store = Store(path, conn, notices)
+    try:
+        store.migrate()
+    except BaseException:
+        store.close()
+        raise
+    return store
