@@ -56,10 +56,14 @@ class TestQuestionaryAsker:
 
     def test_flashcard_reveals_then_grades(self, pipe: Any) -> None:
         shown: list[object] = []
-        pipe.send_text(" " + DOWN + DOWN + ENTER)
+        pipe.send_text(" " + DOWN + ENTER)
         raw = questionary_asker(pipe, shown).ask(make(q.FLASHCARD), 1, 1)
-        assert raw == "3"
+        assert raw == "4"  # the cursor starts on Good; one step down is Easy
         assert len(shown) == 2  # front, then the revealed back
+
+    def test_flashcard_grade_defaults_to_good(self, pipe: Any) -> None:
+        pipe.send_text(" " + ENTER)
+        assert questionary_asker(pipe, []).ask(make(q.FLASHCARD), 1, 1) == "3"
 
     def test_ctrl_c_returns_none(self, pipe: Any) -> None:
         pipe.send_text(CTRL_C)

@@ -70,11 +70,16 @@ class QuestionaryAsker:
         self.show = show
         self._io = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
 
-    def _select(self, message: str, options: tuple[str, ...]) -> str | None:
+    def _select(
+        self, message: str, options: tuple[str, ...], default: int | None = None
+    ) -> str | None:
         import questionary
 
         choices = [questionary.Choice(o, value=str(n)) for n, o in enumerate(options, 1)]
-        answer: str | None = questionary.select(message, choices, **self._io).unsafe_ask()
+        start = choices[default - 1] if default else None
+        answer: str | None = questionary.select(
+            message, choices, default=start, **self._io
+        ).unsafe_ask()
         return answer
 
     def ask(self, question: Question, number: int, total: int) -> str | None:
@@ -90,7 +95,9 @@ class QuestionaryAsker:
                     "Press any key to reveal the answer…", **self._io
                 ).unsafe_ask()
                 self.show(render_quiz.reveal_view(question))
-                return self._select("How well did you know it?", question.options)
+                # The cursor starts on Good, the usual grade, as in Anki.
+                good = question.options.index("Good") + 1 if "Good" in question.options else None
+                return self._select("How well did you know it?", question.options, good)
             return self._select("Your answer:", question.options)
         except KeyboardInterrupt:
             return None
