@@ -173,14 +173,16 @@ def to_csv(items: Iterable[Card]) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!{}])")
-_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])")
+_MD_LIST_START = re.compile(r"^([-+=])|^(\d+)([.)])")
 
 
 def md_escape(text: str) -> str:
     """Text as Markdown shows it literally: no emphasis, links, HTML, headings or lists."""
     flat = " ".join(text.split())
     escaped = _MD_SPECIAL.sub(r"\\\1", flat)
-    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+    return _MD_LIST_START.sub(
+        lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), escaped
+    )
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -212,6 +214,13 @@ def _anki_html(text: str) -> str:
     return html.escape(text).replace("\n", "<br>")
 
 
+def anki_guid(slug: str) -> str:
+    """The note GUID for an entry: from its slug alone, so it survives any edit of the text."""
+    import genanki
+
+    return str(genanki.guid_for("genai", slug))
+
+
 def write_anki(items: Sequence[Card], path: Path) -> None:
     """An .apkg (a zip holding the SQLite collection) with one note per card."""
     import itertools
@@ -240,7 +249,7 @@ def write_anki(items: Sequence[Card], path: Path) -> None:
                 model=model,
                 fields=[_anki_html(card.front), _anki_html(card.back), _anki_html(card.source)],
                 tags=list(card.tags),
-                guid=genanki.guid_for("genai", card.slug),
+                guid=anki_guid(card.slug),
             )
         )
     # genanki's own write_to_file leaves its temporary database behind; this does not.

@@ -580,14 +580,18 @@ class _Seen:
         twin = self.slugs.get(entry.slug)
         if twin is not None and twin.path != entry.path:
             out.append(f"{head}: slug also in deck {twin.location}; the deck loaded last wins")
-        same = self._other(self.names, entry, entry.label)
-        if same is not None:
-            out.append(f"{head}: same name as {ref(same)}")
-        named = self._other(self.aliases, entry, entry.label)
-        if named is not None:
-            out.append(f"{head}: name {entry.label!r} is an alias of {ref(named)}")
+        told: list[Entry] = []  # one warning per pair of entries is enough
+
+        def tell(other: Entry | None, message: str) -> None:
+            if other is not None and other not in told:
+                told.append(other)
+                out.append(f"{head}: {message} {ref(other)}")
+
+        tell(self._other(self.names, entry, entry.label), "same name as")
+        tell(
+            self._other(self.aliases, entry, entry.label),
+            f"name {entry.label!r} is an alias of",
+        )
         for alias in entry.aliases:
-            owner = self._other(self.names, entry, alias)
-            if owner is not None:
-                out.append(f"{head}: alias {alias!r} is the name of {ref(owner)}")
+            tell(self._other(self.names, entry, alias), f"alias {alias!r} is the name of")
         return out

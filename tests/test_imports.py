@@ -8,7 +8,17 @@ import sys
 
 import pytest
 
-HEAVY = ("questionary", "prompt_toolkit", "fsrs", "genanki", "pydantic", "sqlite3", "pexpect")
+HEAVY = (
+    "questionary",
+    "prompt_toolkit",
+    "fsrs",
+    "genanki",
+    "pydantic",
+    "sqlite3",
+    "pexpect",
+    "csv",
+    "zipfile",
+)
 
 _PROBE = """
 import json, sys
@@ -37,10 +47,19 @@ class TestLazyImports:
 
     @pytest.mark.parametrize(
         "args",
-        [("term", "latent-space"), ("terms",), ("search", "attention"), ("term", "latnt-space")],
+        [
+            ("term", "latent-space"),
+            ("terms",),
+            ("search", "attention"),
+            ("term", "latnt-space"),
+            ("--deck", "missing.yaml", "term", "latent-space"),
+            ("decks",),
+            ("validate",),
+        ],
     )
     def test_lookup_path_stays_light(self, args: tuple[str, ...]) -> None:
         loaded = _modules(*args)
         heavy = sorted(m for m in loaded if m.split(".")[0] in HEAVY)
         assert heavy == []
         assert "genai_cli.cli" in loaded  # the probe really ran the program
+        assert "genai_cli.export" not in loaded
