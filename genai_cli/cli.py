@@ -242,7 +242,10 @@ def search_command(
 @app.command("decks")
 @guarded
 def decks_command(as_json: JsonOption = False) -> None:
-    """List the bundled data and every deck: path, entries per kind, or why it was skipped."""
+    """List the bundled data and every deck, with entries per kind.
+
+    A deck that cannot be used is marked skipped, with its first problem.
+    """
     loaded, found = _loaded(warn=False)
     for message in found.problems:
         _warn(message)
@@ -276,11 +279,17 @@ def validate_command(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Deck files or directories to check (default: every deck).", show_default=False
+            metavar="[PATH]...",
+            help="Deck files or directories to check (default: every deck).",
+            show_default=False,
         ),
     ] = None,
 ) -> None:
-    """Check decks; every problem is a `file:line: message` line on stdout, then exit 2."""
+    """Check deck files: every problem at once, exit 2 if any.
+
+    Problems and warnings (likely duplicates) go to stdout, one `file:line: message`
+    line each, then a summary line. With no PATH, every deck genai would load.
+    """
     from genai_cli.decks import discover, expand
     from genai_cli.loader import validate
     from genai_cli.paths import user_decks_dir
@@ -310,12 +319,21 @@ def validate_command(
 @guarded
 def export_command(
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="anki (.apkg), csv, markdown or json.")
+        str,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help="anki (.apkg), csv, markdown or json."
+        ),
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="The file to write.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="PATH", help="The file to write.")
+    ],
     topic: Annotated[
         str,
-        typer.Option("--topic", help="terms, algorithms, myths or all (for json: every kind)."),
+        typer.Option(
+            "--topic",
+            metavar="TOPIC",
+            help="terms, algorithms, myths or all (for json: every kind).",
+        ),
     ] = "all",
     deck: Annotated[
         list[str] | None,
@@ -328,7 +346,7 @@ def export_command(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace OUTPUT if it exists.")] = False,
 ) -> None:
-    """Write cards or the whole knowledge base as Anki, CSV, Markdown or JSON."""
+    """Export cards, or everything, as Anki, CSV, Markdown or JSON."""
     from genai_cli.export import export
 
     loaded, _found = _loaded()

@@ -211,7 +211,7 @@ def to_markdown(items: Sequence[Card]) -> str:
 
 
 def _anki_html(text: str) -> str:
-    return html.escape(text).replace("\n", "<br>")
+    return html.escape(text, quote=False).replace("\n", "<br>")
 
 
 def anki_guid(slug: str) -> str:

@@ -31,6 +31,14 @@ def counts_text(counts: Mapping[str, int]) -> str:
     return ", ".join(parts) or "no entries"
 
 
+def _within(problem: str, path: str) -> str:
+    """``path:5: message`` as ``line 5: message`` where the path is shown beside it."""
+    head, _, rest = problem.removeprefix(f"{path}:").partition(": ")
+    if problem.startswith(f"{path}:") and head.isdigit():
+        return f"line {head}: {rest}" if head != "0" else rest
+    return problem
+
+
 def decks_table(reports: Sequence[DeckReport]) -> RenderableType:
     """The bundled data and each deck: name and path, what it holds or why it was skipped."""
     table = Table(box=box.SIMPLE_HEAD, header_style=LABEL, expand=False)
@@ -41,7 +49,7 @@ def decks_table(reports: Sequence[DeckReport]) -> RenderableType:
         name.append(f"\n{report.path}", style=DIM)
         if report.skipped:
             what = Text("skipped: ", style="bold red")
-            what.append(report.problems[0])
+            what.append(_within(report.problems[0], report.path))
             if len(report.problems) > 1:
                 what.append(f" ({len(report.problems) - 1} more)", style=DIM)
         else:

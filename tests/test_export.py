@@ -319,3 +319,53 @@ class TestWriting:
         mask = os.umask(0)
         os.umask(mask)
         assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def _import_into_anki(packages: list[Path], tmp_path: Path) -> list[tuple[int, int, int, int]]:
+    """Import .apkg files into a fresh Anki collection: (notes, new, updated, unchanged) each."""
+    collection_module = pytest.importorskip("anki.collection")
+    protos = pytest.importorskip("anki.import_export_pb2")
+    if_newer = protos.ImportAnkiPackageUpdateCondition.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER
+    col = collection_module.Collection(str(tmp_path / "collection.anki2"))
+    counts = []
+    try:
+        for package in packages:
+            request = collection_module.ImportAnkiPackageRequest(
+                package_path=str(package),
+                options=collection_module.ImportAnkiPackageOptions(
+                    merge_notetypes=False,
+                    update_notes=if_newer,
+                    update_notetypes=if_newer,
+                    with_scheduling=False,
+                    with_deck_configs=False,
+                ),
+            )
+            log = col.import_anki_package(request).log
+            counts.append((col.note_count(), len(log.new), len(log.updated), len(log.duplicate)))
+    finally:
+        col.close()
+    return counts
+
+
+class TestRealAnkiImport:
+    """Anki itself (the `anki` package, if installed): re-imports add no duplicate notes."""
+
+    def test_import_twice_then_a_newer_export(
+        self, cli: Invoke, isolated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        pytest.importorskip("anki")
+        import time as time_module
+
+        first, second = tmp_path / "a.apkg", tmp_path / "b.apkg"
+        write(isolated / "decks" / "class.yaml", NEW_TERM)
+        assert cli("export", "-f", "anki", "-o", str(first)).exit_code == 0
+        write(isolated / "decks" / "class.yaml", NEW_TERM.replace("Teaching", "Tutoring"))
+        later = time_module.time() + 5  # notes of the newer export are newer
+        monkeypatch.setattr(time_module, "time", lambda: later)
+        assert cli("export", "-f", "anki", "-o", str(second)).exit_code == 0
+        total = len(anki_notes(first))
+        assert _import_into_anki([first, first, second], tmp_path) == [
+            (total, total, 0, 0),
+            (total, 0, 0, total),
+            (total, 0, total, 0),
+        ]
