@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from genai_cli import decks, loader
-from tests.conftest import Invoke
+from tests.conftest import ROOT, Invoke, assert_golden
 from tests.hostile import (
     NEW_TERM,
     SYNTAX_ERROR,
@@ -370,3 +370,15 @@ class TestValidate:
             f" ({b}:2)"
         )
         assert lines[4:] == ["3 files OK, 4 warnings"]
+
+
+class TestDecksView:
+    """`genai decks` at 80 columns: bundled data, each deck, skipped ones and why."""
+
+    def test_golden(self, cli: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.chdir(ROOT)  # paths are shown relative to the working directory
+        result = cli("--deck", "tests/fixtures/decks", "decks")
+        assert result.exit_code == 0
+        assert result.stderr == ""
+        assert_golden("decks.txt", result.stdout)
+        assert "skipped: line 4: YAML syntax" in result.stdout

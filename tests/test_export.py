@@ -11,6 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from genai_cli import export, loader
 from genai_cli.errors import OutputError
@@ -368,4 +370,27 @@ class TestRealAnkiImport:
             (total, total, 0, 0),
             (total, 0, 0, total),
             (total, 0, total, 0),
+        ]
+
+
+class TestJsonRoundTripProperty:
+    """Whatever text a deck holds, the JSON export loads back to the same entries."""
+
+    @settings(max_examples=150, deadline=None)
+    @given(
+        name=st.text(min_size=1, max_size=30),
+        definition=st.text(min_size=1, max_size=200),
+        tags=st.lists(st.text(min_size=1, max_size=10), max_size=3),
+    )
+    def test_any_text(self, name: str, definition: str, tags: list[str]) -> None:
+        term = {"slug": "any-term", "name": name, "definition": definition, "tags": tags}
+        deck = json.dumps({"terms": [term]})  # escaped: any character can be in it
+        first = loader.parse_text(deck, "deck.json", "deck")
+        assume(first.entries)  # empty once cleaned, say: a problem, not an entry
+        kb = loader.assemble(first.entries)
+        exported = export.to_json(kb, ("terms",))
+        again = loader.parse_text(exported, "export.json", "deck")
+        assert again.problems == ()
+        assert [entry_to_data(e) for e in again.entries] == [
+            entry_to_data(e) for e in first.entries
         ]
