@@ -268,6 +268,7 @@ class TestHostileDecksAcceptance:
         assert shown.count("skipped:") == 5
         assert "5 decks, 5 skipped" in shown
 
+    @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
     def test_not_a_regular_file_is_skipped_without_blocking(
         self, cli: Invoke, tmp_path: Path
     ) -> None:

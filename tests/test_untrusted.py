@@ -209,6 +209,7 @@ class TestHostileText:
         assert_clean(proc.stdout, coloured=True)
         assert "[link=https://evil.example]click me[/link]" in RICH_SGR.sub("", proc.stdout)
 
+    @pytest.mark.skipif(sys.platform == "win32", reason="file names with controls are POSIX-only")
     def test_warnings_and_validate_lines_are_clean(self, cli: Invoke, isolated: Path) -> None:
         decks = isolated / "decks"
         decks.mkdir(parents=True)
