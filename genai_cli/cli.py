@@ -6,6 +6,7 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
@@ -97,10 +98,35 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def _knowledge() -> Any:
-    from genai_cli.loader import load_bundled
+def _warn(message: str) -> None:
+    line = " ".join(clean(message).split("\n"))
+    sys.stderr.write(f"genai: warning: {line}\n")
 
-    return load_bundled()
+
+# The global ``--deck PATH`` options of this invocation, set by the app callback (which
+# runs before every command, so nothing carries over from one invocation to the next).
+_global_options: dict[str, tuple[str, ...]] = {"deck": ()}
+
+
+def _deck_options() -> tuple[str, ...]:
+    return _global_options["deck"]
+
+
+def _loaded(*, warn: bool = True) -> Any:
+    """Bundled data plus every deck; a deck that cannot be used is one warning, then skipped."""
+    from genai_cli.decks import discover
+    from genai_cli.loader import load_knowledge
+
+    found = discover(_deck_options())
+    loaded = load_knowledge(found.files)
+    if warn:
+        for message in (*found.problems, *loaded.warnings):
+            _warn(message)
+    return loaded, found
+
+
+def _knowledge() -> Any:
+    return _loaded()[0].kb
 
 
 def _version(value: bool) -> None:
@@ -122,8 +148,17 @@ def main_callback(
             help="Show the version and exit.",
         ),
     ] = False,
+    deck: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--deck",
+            metavar="PATH",
+            help="Also load this deck file or directory (repeatable).",
+        ),
+    ] = None,
 ) -> None:
     """A command-line reference and study tool for Generative AI."""
+    _global_options["deck"] = tuple(deck or ())
     if ctx.invoked_subcommand is None:
         from genai_cli.render import welcome
 
@@ -617,6 +652,134 @@ def today_command(as_json: JsonOption = False) -> None:
     from genai_cli.render_quiz import today_view
 
     _show(today_view(pick, kb, now.astimezone(zone).date()))
+
+
+# --- decks, validate and export ----------------------------------------------------------
+
+
+@app.command("decks")
+@guarded
+def decks_command(as_json: JsonOption = False) -> None:
+    """List the bundled data and every deck, with entries per kind.
+
+    A deck that cannot be used is marked skipped, with its first problem.
+    """
+    loaded, found = _loaded(warn=False)
+    for message in found.problems:
+        _warn(message)
+    if as_json:
+        _print_json(
+            [
+                {
+                    "name": r.name,
+                    "path": r.path,
+                    "status": "skipped" if r.skipped else "loaded",
+                    "counts": dict(r.counts),
+                    "overrides": r.overrides,
+                    "problems": list(r.problems),
+                }
+                for r in loaded.sources
+            ]
+        )
+        return
+    from genai_cli.render_decks import decks_table
+
+    _show(decks_table(loaded.sources))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+@app.command("validate")
+@guarded
+def validate_command(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="[PATH]...",
+            help="Deck files or directories to check (default: every deck).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Check deck files: every problem at once, exit 2 if any.
+
+    Problems and warnings (likely duplicates) go to stdout, one `file:line: message`
+    line each, then a summary line. With no PATH, every deck genai would load.
+    """
+    from genai_cli.decks import discover, expand
+    from genai_cli.loader import validate
+    from genai_cli.paths import user_decks_dir
+
+    every = discover(_deck_options())
+    targets = expand(paths, "") if paths else every
+    if not targets.files and not targets.problems:
+        home = user_decks_dir()
+        sys.stdout.write(
+            f"No decks to check: put .yaml files in {home}, list them in GENAI_DECKS,"
+            " or name files or directories.\n"
+        )
+        return
+    report = validate(targets.files, every.files)
+    problems = (*targets.problems, *report.problems)
+    for line in (*problems, *report.warnings):
+        sys.stdout.write(" ".join(clean(line).split("\n")) + "\n")
+    checked = _plural(len(report.files), "file")
+    warned = f", {_plural(len(report.warnings), 'warning')}" if report.warnings else ""
+    if problems:
+        sys.stdout.write(f"{_plural(len(problems), 'problem')}{warned} ({checked} checked)\n")
+        raise typer.Exit(ExitCode.DATA)
+    sys.stdout.write(f"{checked} OK{warned}\n")
+
+
+@app.command("export")
+@guarded
+def export_command(
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", metavar="FORMAT", help="anki (.apkg), csv, markdown or json."
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="PATH", help="The file to write.")
+    ],
+    topic: Annotated[
+        str,
+        typer.Option(
+            "--topic",
+            metavar="TOPIC",
+            help="terms, algorithms, myths or all (for json: every kind).",
+        ),
+    ] = "all",
+    deck: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--deck",
+            metavar="NAME",
+            help="Only entries from this deck: a name or path from `genai decks`, or"
+            " 'bundled' (repeatable). To add a deck, use genai --deck PATH export.",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace OUTPUT if it exists.")] = False,
+) -> None:
+    """Export cards, or everything, as Anki, CSV, Markdown or JSON."""
+    from genai_cli.export import export
+
+    loaded, _found = _loaded()
+    result = export(
+        loaded.kb,
+        fmt=fmt,
+        output=output,
+        topic=topic,
+        decks=tuple(deck or ()),
+        sources=loaded.sources,
+        force=force,
+    )
+    from genai_cli.render_decks import exported
+
+    _show(exported(result.path, result.counts))
 
 
 def app_for(argv: Sequence[str]) -> typer.Typer:

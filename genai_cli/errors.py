@@ -65,3 +65,9 @@ class Interrupted(GenaiError):
     """The user pressed Ctrl-C."""
 
     exit_code = ExitCode.INTERRUPTED
+
+
+class OutputError(GenaiError):
+    """A file cannot be written: it exists (and --force was not given) or the path is unusable."""
+
+    exit_code = ExitCode.RUNTIME

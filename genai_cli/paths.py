@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -31,12 +32,29 @@ def progress_db() -> Path:
     return genai_home() / "progress.db"
 
 
+def user_decks_dir() -> Path:
+    """Where decks are picked up without being named: $GENAI_HOME/decks."""
+    return genai_home() / "decks"
+
+
+def env_deck_paths() -> list[Path]:
+    """Each file or directory listed in GENAI_DECKS (os.pathsep-separated), in order."""
+    value = os.environ.get("GENAI_DECKS", "")
+    return [Path(part).expanduser() for part in value.split(os.pathsep) if part.strip()]
+
+
+# A file name is data too: controls (newline and tab included) and bidi marks would break
+# one-line messages or make a name read as something else, so they are shown as "?".
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def display_path(path: Path) -> str:
     """A path as a user would type it: relative to the working directory when below it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        shown = str(path.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
-        return str(path)
+        shown = str(path)
+    return _UNPRINTABLE.sub("?", shown)
 
 
 def cache_dir() -> Path:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from pathlib import PurePath
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -50,7 +51,8 @@ def origin_text(entry: Entry) -> Text:
     if entry.origin:
         parts.append("from the article" if entry.origin == "seed" else "extended")
     if entry.deck:
-        parts.append(f"deck {entry.deck}")
+        # The file name: a full path would not fit a panel's border (`genai decks` has it).
+        parts.append(f"deck {PurePath(entry.deck).name}")
     return Text(" · ".join(parts), style=DIM)
 
 

@@ -10,7 +10,17 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("questionary", "prompt_toolkit", "fsrs", "genanki", "pydantic", "sqlite3", "pexpect")
+HEAVY = (
+    "questionary",
+    "prompt_toolkit",
+    "fsrs",
+    "genanki",
+    "pydantic",
+    "sqlite3",
+    "pexpect",
+    "csv",
+    "zipfile",
+)
 
 _PROBE = """
 import json, sys
@@ -54,6 +64,9 @@ class TestLazyImports:
             ("quote", "--all"),
             ("poem", "canvas"),
             (),
+            ("--deck", "missing.yaml", "term", "latent-space"),
+            ("decks",),
+            ("validate",),
         ],
     )
     def test_lookup_path_stays_light(self, args: tuple[str, ...]) -> None:
@@ -61,6 +74,7 @@ class TestLazyImports:
         heavy = sorted(m for m in loaded if m.split(".")[0] in HEAVY)
         assert heavy == []
         assert "genai_cli.cli" in loaded  # the probe really ran the program
+        assert "genai_cli.export" not in loaded
 
     def test_term_of_the_day_without_progress_stays_light(self) -> None:
         loaded = _modules("today")

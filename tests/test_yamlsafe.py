@@ -7,14 +7,7 @@ import time
 import pytest
 
 from genai_cli.yamlsafe import MAX_BYTES, LList, LMap, Plain, YamlError, clean, read_yaml
-
-
-def _bomb(levels: int = 9) -> str:
-    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for i in range(1, levels):
-        refs = ",".join([f"*a{i - 1}"] * 9)
-        lines.append(f"a{i}: &a{i} [{refs}]")
-    return "\n".join(lines) + "\n"
+from tests.hostile import billion_laughs
 
 
 class TestReadYaml:
@@ -38,7 +31,7 @@ class TestReadYaml:
     def test_billion_laughs_is_refused_quickly(self) -> None:
         started = time.perf_counter()
         with pytest.raises(YamlError, match="aliases expand to more than"):
-            read_yaml(_bomb())
+            read_yaml(billion_laughs())
         assert time.perf_counter() - started < 1.0
 
     @pytest.mark.parametrize("depth", [100, 5000, 50_000])
