@@ -251,7 +251,9 @@ class TestWriting:
     """Temp file then atomic rename; no overwrite without --force; clear one-line failures."""
 
     def test_refuses_to_overwrite(self, cli: Invoke, tmp_path: Path) -> None:
-        out = tmp_path / "cards.csv"
+        target = tmp_path / "out"
+        target.mkdir()
+        out = target / "cards.csv"
         out.write_text("precious", encoding="utf-8")
         result = cli("export", "-f", "csv", "-o", str(out))
         assert result.exit_code == 1
@@ -259,15 +261,21 @@ class TestWriting:
         assert out.read_text(encoding="utf-8") == "precious"
         assert cli("export", "-f", "csv", "-o", str(out), "--force").exit_code == 0
         assert out.read_text(encoding="utf-8").startswith("front,back")
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["cards.csv"]  # no temp left
+        assert sorted(p.name for p in target.iterdir()) == ["cards.csv"]  # no temp left
 
-    def test_unwritable_directory(self, cli: Invoke, tmp_path: Path) -> None:
+    def test_unwritable_directory(
+        self, cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         locked = tmp_path / "locked"
         locked.mkdir()
         locked.chmod(0o500)
+        if os.access(locked, os.W_OK):  # root writes anywhere: make the OS say no instead
+
+            def denied(*args: object, **kwargs: object) -> tuple[int, str]:
+                raise PermissionError(13, "Permission denied")
+
+            monkeypatch.setattr(export.tempfile, "mkstemp", denied)
         try:
-            if os.access(locked, os.W_OK):
-                pytest.skip("running as a user who can write anywhere")
             result = cli("export", "-f", "csv", "-o", str(locked / "x.csv"))
         finally:
             locked.chmod(0o700)
