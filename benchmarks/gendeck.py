@@ -1,6 +1,6 @@
 """Write a large, valid user deck of generated terms for the scale benchmarks.
 
-    python benchmarks/gendeck.py --terms 10000 --output /tmp/big-deck.yaml
+    python benchmarks/gendeck.py --terms 10000 --output /tmp/big-deck
 
 The deck follows docs/data-format.md: one ``terms:`` list; each term has a unique slug,
 a name, a definition of realistic length (the bundled terms average ~250 characters),
@@ -253,21 +253,39 @@ def probe_slugs(terms: list[dict[str, object]]) -> dict[str, str]:
     }
 
 
+# A deck file may hold at most 1 MiB (genai_cli.yamlsafe.MAX_BYTES, a limit for untrusted
+# files), about 2,000 generated terms; a bigger deck is a directory of files, which genai
+# reads as one deck set (links may cross files) and caches file by file.
+TERMS_PER_FILE = 1_000
+
+
 def write_deck(path: Path, count: int, seed: int = 6) -> dict[str, str]:
+    """Write ``count`` terms into the deck directory ``path`` (part-001.yaml, …)."""
     terms = generate(count, seed)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(to_yaml(terms), encoding="utf-8")
+    path.mkdir(parents=True, exist_ok=True)
+    for old in path.glob("part-*.yaml"):
+        old.unlink()
+    for number, start in enumerate(range(0, len(terms), TERMS_PER_FILE), 1):
+        chunk = terms[start : start + TERMS_PER_FILE]
+        (path / f"part-{number:03d}.yaml").write_text(to_yaml(chunk), encoding="utf-8")
     return probe_slugs(terms)
+
+
+def deck_size(path: Path) -> int:
+    """Bytes in all the deck's files."""
+    return sum(p.stat().st_size for p in path.glob("part-*.yaml"))
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--terms", type=int, default=10_000, help="how many terms (10000)")
     parser.add_argument("--seed", type=int, default=6)
-    parser.add_argument("--output", type=Path, required=True, help="the deck file to write")
+    parser.add_argument(
+        "--output", type=Path, required=True, help="the deck directory to write (part-*.yaml)"
+    )
     args = parser.parse_args(argv)
     probes = write_deck(args.output, args.terms, args.seed)
-    size = args.output.stat().st_size
+    size = deck_size(args.output)
     sys.stdout.write(
         f"wrote {args.terms} terms ({size / 1e6:.1f} MB) to {args.output}; "
         f"e.g. genai term {probes['last']}\n"

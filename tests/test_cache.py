@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from genai_cli import cache
-from genai_cli.loader import data_files, load_bundled, load_files, load_files_cached, parse_file
+from genai_cli.loader import (
+    data_files,
+    load_bundled,
+    load_files,
+    load_files_cached,
+    load_knowledge,
+    parse_file,
+)
 from genai_cli.lookup import search, term_index
 from genai_cli.paths import bundled_data_dir, cache_dir
 
@@ -218,17 +225,20 @@ class TestAtomicWrite:
 
 
 class TestGeneratedDeck:
-    """A generated 500-term deck: valid, and the same lookups and search hits cold and warm."""
+    """A generated two-file deck: valid, with the same lookups and search hits cold and warm."""
 
     def test_lookups_cold_and_warm(self, cache_home: Path, tmp_path: Path) -> None:
-        path = tmp_path / "big.yaml"
-        probes = gendeck.write_deck(path, 500)
-        files = [*data_files(bundled_data_dir()), path]
+        path = tmp_path / "big-deck"
+        probes = gendeck.write_deck(path, 1_200)
+        files = sorted(path.glob("part-*.yaml"))
+        assert len(files) == 2  # links cross files, as a large deck's do
         results = []
         for _run in ("cold", "warm"):
-            kb = load_files_cached(files)
+            loaded = load_knowledge(files)
+            assert loaded.warnings == ()
+            kb = loaded.kb
             index = term_index(kb)
-            assert len(kb.terms) == 500 + len(load_bundled().terms)
+            assert len(kb.terms) == 1_200 + len(load_bundled().terms)
             assert index.resolve(probes["last"]).slug == probes["last"]
             assert index.resolve(probes["alias"]).slug == probes["alias_slug"]
             assert index.resolve("latent space").slug == "latent-space"
@@ -238,9 +248,10 @@ class TestGeneratedDeck:
         assert len(results[0]) == 20
 
     def test_deck_is_valid_and_unique(self, tmp_path: Path) -> None:
-        path = tmp_path / "big.yaml"
+        path = tmp_path / "big-deck"
         gendeck.write_deck(path, 300)
-        parsed = parse_file(path)
+        (part,) = sorted(path.glob("part-*.yaml"))
+        parsed = parse_file(part)
         assert parsed.problems == ()
         assert len(parsed.entries) == 300
-        load_files([*data_files(bundled_data_dir()), path])  # cross-check: no collisions
+        load_files([*data_files(bundled_data_dir()), part])  # cross-check: no collisions
