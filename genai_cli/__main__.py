@@ -1,5 +1,5 @@
 """``python -m genai_cli`` runs the same program as ``genai``."""
 
-from genai_cli.cli import main
+from genai_cli.entry import main
 
 main()

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
-from genai_cli import __version__
-from genai_cli.errors import ExitCode, GenaiError, NotFoundError
+from genai_cli import __version__, runner
+from genai_cli.errors import ExitCode
 from genai_cli.yamlsafe import clean
 
 if TYPE_CHECKING:
@@ -38,69 +38,26 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    sys.stderr.write(f"genai: {clean(message)}\n")
-    sys.stderr.flush()
-    raise typer.Exit(code)
-
-
-def _did_you_mean(suggestions: tuple[str, ...]) -> str:
-    if not suggestions:
-        return ""
-    if len(suggestions) == 1:
-        return f"; did you mean {suggestions[0]}?"
-    return f"; did you mean {', '.join(suggestions[:-1])} or {suggestions[-1]}?"
+    raise typer.Exit(runner.fail(message, code))
 
 
 def guarded(fn: F) -> F:
-    """The one error boundary: typed errors and Ctrl-C become one line and an exit code."""
+    """The one error boundary (runner.run): typed errors and Ctrl-C become one line and a code."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except (typer.Exit, typer.Abort):
-            raise
-        except NotFoundError as exc:
-            _fail(exc.message + _did_you_mean(exc.suggestions), exc.exit_code)
-        except GenaiError as exc:
-            _fail(exc.message, exc.exit_code)
-        except KeyboardInterrupt:
-            _fail("interrupted", ExitCode.INTERRUPTED)
-        except BrokenPipeError:
-            _quiet_broken_pipe()
-        except Exception as exc:
-            if os.environ.get("GENAI_DEBUG"):
-                raise
-            _fail(
-                f"internal error: {type(exc).__name__}: {exc} (GENAI_DEBUG=1 shows the traceback)",
-                ExitCode.RUNTIME,
-            )
+        result: list[Any] = []
+        code = runner.run(lambda: result.append(fn(*args, **kwargs)), (typer.Exit, typer.Abort))
+        if code:
+            raise typer.Exit(code)
+        return result[0] if result else None
 
     return wrapper  # type: ignore[return-value]
 
 
-def _quiet_broken_pipe() -> NoReturn:
-    # The reader went away (`genai terms | head`): stop quietly, as Unix tools do.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    raise typer.Exit(ExitCode.OK)
-
-
-def _show(renderable: Any) -> None:
-    from genai_cli.console import make_console
-
-    make_console().print(renderable)
-
-
-def _print_json(data: Any) -> None:
-    import json
-
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
-def _warn(message: str) -> None:
-    line = " ".join(clean(message).split("\n"))
-    sys.stderr.write(f"genai: warning: {line}\n")
+_show = runner.show
+_print_json = runner.print_json
+_warn = runner.warn
 
 
 # The global ``--deck PATH`` options of this invocation, set by the app callback (which
@@ -114,19 +71,11 @@ def _deck_options() -> tuple[str, ...]:
 
 def _loaded(*, warn: bool = True) -> Any:
     """Bundled data plus every deck; a deck that cannot be used is one warning, then skipped."""
-    from genai_cli.decks import discover
-    from genai_cli.loader import load_knowledge
-
-    found = discover(_deck_options())
-    loaded = load_knowledge(found.files)
-    if warn:
-        for message in (*found.problems, *loaded.warnings):
-            _warn(message)
-    return loaded, found
+    return runner.loaded(_deck_options(), warn_user=warn)
 
 
 def _knowledge() -> Any:
-    return _loaded()[0].kb
+    return runner.knowledge(_deck_options())
 
 
 def _version(value: bool) -> None:
@@ -179,18 +128,7 @@ def term_command(
     as_json: JsonOption = False,
 ) -> None:
     """Look up a term by name, slug, alias or acronym."""
-    from genai_cli.lookup import term_index
-
-    kb = _knowledge()
-    term = term_index(kb).resolve(name)
-    if as_json:
-        from genai_cli.serialize import entry_to_json
-
-        _print_json(entry_to_json(term))
-        return
-    from genai_cli.render import term_panel
-
-    _show(term_panel(term, kb))
+    runner.term(name, as_json=as_json, deck_options=_deck_options())
 
 
 @app.command("terms")

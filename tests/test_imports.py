@@ -25,7 +25,7 @@ HEAVY = (
 _PROBE = """
 import json, sys
 sys.argv = ["genai", *{args!r}]
-from genai_cli.cli import main
+from genai_cli.entry import main
 try:
     main()
 except SystemExit:
@@ -73,7 +73,7 @@ class TestLazyImports:
         loaded = _modules(*args)
         heavy = sorted(m for m in loaded if m.split(".")[0] in HEAVY)
         assert heavy == []
-        assert "genai_cli.cli" in loaded  # the probe really ran the program
+        assert "genai_cli.entry" in loaded  # the probe really ran the program
         assert "genai_cli.export" not in loaded
 
     def test_term_of_the_day_without_progress_stays_light(self) -> None:
@@ -88,6 +88,22 @@ class TestLazyImports:
         assert "genai_cli.quiz.store" in loaded
 
 
+class TestFastPath:
+    """`genai term NAME [--json]` runs without Typer; anything else still gets Typer."""
+
+    @pytest.mark.parametrize(
+        "args", [("term", "latent-space"), ("term", "latnt-space"), ("term", "gan", "--json")]
+    )
+    def test_term_does_not_import_typer(self, args: tuple[str, ...]) -> None:
+        loaded = _modules(*args)
+        assert "genai_cli.runner" in loaded
+        assert sorted(m for m in loaded if m.split(".")[0] in ("typer", "click")) == []
+
+    @pytest.mark.parametrize("args", [("term", "--help"), ("--deck", "x.yaml", "term", "gan")])
+    def test_other_shapes_go_through_typer(self, args: tuple[str, ...]) -> None:
+        assert "genai_cli.cli" in _modules(*args)
+
+
 class TestWarmCacheImports:
     """Once the parsed-data cache is warm, a lookup does not even import the YAML library."""
 
@@ -99,6 +115,6 @@ class TestWarmCacheImports:
         cold = _modules(*args, env=env)
         assert "yaml" in cold  # the first run parses the bundled data
         warm = _modules(*args, env=env)
-        assert "genai_cli.cli" in warm
+        assert "genai_cli.runner" in warm
         assert sorted(m for m in warm if m.split(".")[0] in ("yaml", "_yaml")) == []
         assert sorted(m for m in warm if m.split(".")[0] in HEAVY) == []
