@@ -3,18 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any, ClassVar, Literal, TypeVar
 
 from genai_cli.names import normalize
 
+
+class _Value:
+    """Equality, hashing and repr from the dataclass fields, written once for every type.
+
+    ``dataclass`` compiles each generated method with ``exec``: with ``__eq__``,
+    ``__hash__`` and ``__repr__`` generated for each of the twelve types below, importing
+    this module took ~13 ms, a tenth of a lookup. These inherited versions behave the
+    same (fields compared in order, only between objects of the same type).
+    """
+
+    __slots__ = ()
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, f.name) for f in fields(self) if f.compare)  # type: ignore[arg-type]
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, _Value)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        shown = (f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)  # type: ignore[arg-type]
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+
 Origin = Literal["seed", "extended"]
 ORIGINS: tuple[str, ...] = ("seed", "extended")
 
 
-@dataclass(frozen=True)
-class Source:
+@dataclass(frozen=True, eq=False, repr=False)
+class Source(_Value):
     """The paper an idea clearly comes from."""
 
     title: str
@@ -22,8 +51,8 @@ class Source:
     year: int
 
 
-@dataclass(frozen=True)
-class Factor:
+@dataclass(frozen=True, eq=False, repr=False)
+class Factor(_Value):
     """One variable of a stated complexity, e.g. ``n^2`` with what n stands for."""
 
     symbol: str
@@ -31,8 +60,8 @@ class Factor:
     meaning: str
 
 
-@dataclass(frozen=True)
-class Complexity:
+@dataclass(frozen=True, eq=False, repr=False)
+class Complexity(_Value):
     """A stated time complexity such as ``O(n * m)``, parsed into its factors."""
 
     stated: str
@@ -53,8 +82,8 @@ class Complexity:
         return float(multiplier) ** self.factor(symbol).exponent
 
 
-@dataclass(frozen=True, kw_only=True)
-class Entry:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Entry(_Value):
     """Fields every kind of entry shares."""
 
     kind: ClassVar[str] = "entry"
@@ -78,7 +107,7 @@ class Entry:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Term(Entry):
     kind: ClassVar[str] = "term"
     name: str
@@ -90,7 +119,7 @@ class Term(Entry):
         return self.name
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Algorithm(Entry):
     kind: ClassVar[str] = "algorithm"
     name: str
@@ -103,7 +132,7 @@ class Algorithm(Entry):
         return self.name
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Concept(Entry):
     kind: ClassVar[str] = "concept"
     name: str
@@ -115,7 +144,7 @@ class Concept(Entry):
         return self.name
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Application(Entry):
     kind: ClassVar[str] = "application"
     name: str
@@ -126,7 +155,7 @@ class Application(Entry):
         return self.name
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Myth(Entry):
     kind: ClassVar[str] = "myth"
     myth: str
@@ -137,7 +166,7 @@ class Myth(Entry):
         return self.myth
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Quote(Entry):
     kind: ClassVar[str] = "quote"
     text: str
@@ -148,7 +177,7 @@ class Quote(Entry):
         return self.text
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Poem(Entry):
     kind: ClassVar[str] = "poem"
     title: str
