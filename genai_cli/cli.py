@@ -196,10 +196,11 @@ def search_command(
 def _complete(plural: str, incomplete: str, given: Any = ()) -> list[str]:
     """Slugs of ``plural`` entries starting with ``incomplete``, except those ``given``.
 
-    Runs inside the user's shell on every Tab: it must never raise.
+    Runs inside the user's shell on every Tab: it must never raise, and never print
+    (a broken deck's warning would land in the middle of the command line).
     """
     try:
-        entries = _knowledge().of_kind(plural)
+        entries = _loaded(warn=False)[0].kb.of_kind(plural)
         if given:
             from genai_cli.lookup import Index
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -63,9 +65,18 @@ class TestCompletionCallbacks:
         def broken() -> None:
             raise RuntimeError("the data is broken")
 
-        monkeypatch.setattr(cli_module, "_knowledge", broken)
+        monkeypatch.setattr(cli_module, "_loaded", lambda **_: broken())
         assert complete_term("lat") == []
         assert complete_other_algorithm(typer.Context(typer.main.get_command(app)), "g") == []
+
+    def test_broken_deck_prints_nothing(
+        self, isolated: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        decks = isolated / "decks"
+        decks.mkdir(parents=True)
+        (decks / "broken.yaml").write_text("terms: [\n", encoding="utf-8")
+        assert complete_term("latent-s") == ["latent-space"]
+        assert capsys.readouterr() == ("", "")
 
 
 class TestCompletionProtocol:
