@@ -272,9 +272,12 @@ class KnowledgeBase:
     def __contains__(self, slug: object) -> bool:
         return slug in self._by_slug
 
-    def linking_to(self, slug: str) -> tuple[Entry, ...]:
-        """Entries whose see_also names ``slug``."""
-        return tuple(e for e in self.entries() if slug in e.see_also)
+    def linking_to(self, slug: str, kind: str | None = None) -> tuple[Entry, ...]:
+        """Entries (of ``kind``, e.g. "algorithm", if given) whose see_also names ``slug``."""
+        if kind is None:
+            return tuple(e for e in self.entries() if slug in e.see_also)
+        plural = next(p for p, cls in KINDS.items() if cls.kind == kind)
+        return tuple(e for e in self.of_kind(plural) if slug in e.see_also)
 
     def quotes_for(self, slug: str) -> tuple[Quote, ...]:
         return tuple(q for q in self.quotes if q.context == slug)

@@ -59,7 +59,7 @@ def origin_text(entry: Entry) -> Text:
 def related(entry: Entry, kb: KnowledgeBase, kind: str) -> list[Entry]:
     """Entries of ``kind`` linked from ``entry`` or linking to it, in link order."""
     found = [kb.get(slug) for slug in entry.see_also]
-    found += list(kb.linking_to(entry.slug))
+    found += list(kb.linking_to(entry.slug, kind))
     out: list[Entry] = []
     for other in found:
         if other is not None and other.kind == kind and other not in out and other is not entry:
