@@ -117,12 +117,40 @@ _NESTED: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
 }
 
 
+def field_names(cls: type[Entry]) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def encode_row(entry: Entry, shared: Callable[[Any], Any] = lambda v: v) -> tuple[Any, ...]:
+    """An entry's field values in field order, as marshal-able values."""
+    row = []
+    for name in field_names(type(entry)):
+        value = getattr(entry, name)
+        if name in _NESTED:
+            value = _NESTED[name][0](value)
+        row.append(shared(value))
+    return tuple(row)
+
+
+def decode_row(cls: type[Entry], names: Sequence[str], row: Sequence[Any]) -> Entry:
+    """The entry ``encode_row`` gave ``row`` for, rebuilt without running ``__init__``.
+
+    Filling ``__dict__`` directly is what makes 10,000 entries load in ~25 ms.
+    """
+    entry = object.__new__(cls)
+    values = dict(zip(names, row, strict=True))
+    for name, (_out, back) in _NESTED.items():
+        if name in values:
+            values[name] = back(values[name])
+    entry.__dict__.update(values)
+    return entry
+
+
 class KnowledgeCodec:
     """A KnowledgeBase as marshalled tuples: about 2x faster to load than pickle.
 
-    Entries are rebuilt without running ``__init__`` (their ``__dict__`` is filled
-    directly), which is what makes 10,000 entries load in ~25 ms; the name indexes
-    computed by ``KnowledgeBase.name_keys`` are stored as name → position.
+    The name indexes computed by ``KnowledgeBase.name_keys`` are stored as
+    name → position.
     """
 
     def encode(self, value: KnowledgeBase) -> bytes:
@@ -139,15 +167,8 @@ class KnowledgeCodec:
 
         kinds = []
         for plural, cls in KINDS.items():
-            names = [f.name for f in dataclasses.fields(cls)]
-            rows = []
-            for entry in value.of_kind(plural):
-                row = [getattr(entry, name) for name in names]
-                for position, name in enumerate(names):
-                    if name in _NESTED:
-                        row[position] = _NESTED[name][0](row[position])
-                rows.append(tuple(shared(v) for v in row))
-            kinds.append((plural, tuple(names), rows))
+            rows = [encode_row(entry, shared) for entry in value.of_kind(plural)]
+            kinds.append((plural, field_names(cls), rows))
         memo = {}
         for plural in KINDS:
             keys = value._memo.get(f"names:{plural}")
@@ -158,22 +179,12 @@ class KnowledgeCodec:
 
     def decode(self, data: bytes) -> KnowledgeBase:
         kinds, memo = marshal.loads(data)
-        new = object.__new__
         groups: dict[str, tuple[Entry, ...]] = {}
         for plural, names, rows in kinds:
             cls = KINDS[plural]
-            expected = tuple(f.name for f in dataclasses.fields(cls))
-            if tuple(names) != expected:
+            if tuple(names) != field_names(cls):
                 raise ValueError(f"stored fields of {plural} differ from the model")
-            nested = [(i, _NESTED[n][1]) for i, n in enumerate(names) if n in _NESTED]
-            entries = []
-            for row in rows:
-                entry = new(cls)
-                entry.__dict__.update(zip(names, row, strict=True))
-                for position, decode in nested:
-                    entry.__dict__[names[position]] = decode(row[position])
-                entries.append(entry)
-            groups[plural] = tuple(entries)
+            groups[plural] = tuple(decode_row(cls, names, row) for row in rows)
         kb = KnowledgeBase(**groups)  # type: ignore[arg-type]
         for plural, keys in memo.items():
             entries_of_kind = groups[plural]

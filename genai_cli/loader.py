@@ -475,6 +475,15 @@ def skip_warning(problems: Sequence[str], path: str) -> str:
     return line
 
 
+def knowledge_sources(
+    deck_paths: Sequence[Path], bundled: Sequence[Path] | None = None
+) -> list[SourceSpec]:
+    """Every file the knowledge base is built from, as cache sources, in load order."""
+    files = _bundled_files() if bundled is None else bundled
+    specs = [SourceSpec.of(p) for p in files]
+    return specs + [SourceSpec.of(p, display_path(p)) for p in deck_paths]
+
+
 def load_knowledge(deck_paths: Sequence[Path]) -> Loaded:
     """Bundled data (any problem fatal) plus each deck that validates (others skipped).
 
@@ -483,8 +492,7 @@ def load_knowledge(deck_paths: Sequence[Path]) -> Loaded:
     nothing. A broken bundled file raises, and nothing is cached for it.
     """
     bundled = _bundled_files()
-    specs = [SourceSpec.of(p) for p in bundled]
-    specs += [SourceSpec.of(p, display_path(p)) for p in deck_paths]
+    specs = knowledge_sources(deck_paths, bundled)
 
     def build() -> tuple[KnowledgeBase, tuple[tuple[str, ...], tuple[DeckReport, ...]]]:
         loaded = _load_knowledge(bundled, deck_paths)

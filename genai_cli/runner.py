@@ -100,16 +100,24 @@ def knowledge(deck_options: Sequence[str] = ()) -> KnowledgeBase:
 
 
 def term(name: str, *, as_json: bool, deck_options: Sequence[str] = ()) -> None:
-    """`genai term NAME`: one term in full, or as JSON."""
-    from genai_cli.lookup import term_index
+    """`genai term NAME`: one term in full, or as JSON.
 
-    kb = knowledge(deck_options)
-    found = term_index(kb).resolve(name)
+    Reads the term lookup record (genai_cli.termlookup), not the whole knowledge base:
+    the same answer, without decoding every entry of a large deck.
+    """
+    from genai_cli.decks import discover
+    from genai_cli.termlookup import load_term_lookup
+
+    found = discover(deck_options)
+    lookup = load_term_lookup(found.files)
+    for message in (*found.problems, *lookup.warnings):
+        warn(message)
+    entry = lookup.index().resolve(name)
     if as_json:
         from genai_cli.serialize import entry_to_json
 
-        print_json(entry_to_json(found))
+        print_json(entry_to_json(entry))
         return
     from genai_cli.render import term_panel
 
-    show(term_panel(found, kb))
+    show(term_panel(entry, lookup.context(entry)))
