@@ -73,7 +73,7 @@ class TermLookup:
         return marshal.dumps((self.names, self.rows, self.reverse, self.warnings))
 
     @classmethod
-    def decode(cls, data: bytes) -> TermLookup:
+    def decode(cls, data: bytes | memoryview) -> TermLookup:
         names, rows, reverse, warnings = marshal.loads(data)
         return cls(names, rows, tuple(reverse), tuple(warnings))
 
@@ -103,7 +103,7 @@ class _Codec:
     def encode(self, value: TermLookup) -> bytes:
         return value.encode()
 
-    def decode(self, data: bytes) -> TermLookup:
+    def decode(self, data: bytes | memoryview) -> TermLookup:
         return TermLookup.decode(data)
 
 
