@@ -230,7 +230,7 @@ class _Builder:
         self.count(1, event)
         line = _line(event)
         if event.tag is not None and event.tag not in _COLLECTION_TAGS and event.tag != "!":
-            raise YamlError(line, f"tag {event.tag} is not allowed")
+            raise YamlError(line, f"tag {_shown_tag(event.tag)} is not allowed")
         if len(self.stack) >= MAX_DEPTH:
             raise YamlError(line, f"nesting deeper than {MAX_DEPTH} levels")
         from yaml import MappingStartEvent
@@ -246,6 +246,11 @@ class _Builder:
         self.place(frame.container, frame.container.line)
 
 
+def _shown_tag(tag: str) -> str:
+    """A tag as it is written in YAML: ``!!python/name:x`` rather than its full URI."""
+    return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
+
+
 def _scalar(loader: Any, event: Any, line: int) -> str | Plain:
     tag = event.tag
     if tag is None or tag == "!":
@@ -254,7 +259,7 @@ def _scalar(loader: Any, event: Any, line: int) -> str | Plain:
         tag = loader.resolve(ScalarNode, event.value, event.implicit)
     kind = _SCALAR_TAGS.get(tag)
     if kind is None:
-        raise YamlError(line, f"tag {event.tag} is not allowed")
+        raise YamlError(line, f"tag {_shown_tag(event.tag)} is not allowed")
     if kind == "str":
         return clean(event.value)
     return Plain(kind, clean(event.value), line)

@@ -29,7 +29,7 @@ CASES = [
     ),
     ("bad_complexity.yaml", 6, "'n log n' is not a variable with an optional whole exponent"),
     ("duplicate_key.yaml", 4, "duplicate key 'name' (first at line 3)"),
-    ("python_tag.yaml", 3, "tag tag:yaml.org,2002:python/object/apply:os.system is not allowed"),
+    ("python_tag.yaml", 3, "tag !!python/object/apply:os.system is not allowed"),
     ("not_a_mapping.yaml", 1, "the file must be a mapping of kinds"),
     ("bad_slug.yaml", 2, "slug 'Latent Space' is not a slug"),
     ("bad_origin.yaml", 5, "origin must be one of seed, extended, not 'article'"),
