@@ -7,6 +7,7 @@ import threading
 from datetime import datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -212,3 +213,28 @@ class TestRecording:
         assert backup.name == "progress.db.backup-20240301T090000Z"
         with open_store(backup, T0) as saved:
             assert len(saved.reviews()) == 1
+
+
+def _open_at_once(path: str, barrier: Any) -> str:
+    barrier.wait()
+    try:
+        open_store(Path(path), datetime(2026, 11, 29, tzinfo=timezone.utc)).close()
+    except StoreError as exc:
+        return str(exc)
+    return "ok"
+
+
+class TestOpeningTogether:
+    """Quizzes started at the same moment on a new database all open it: none is refused."""
+
+    def test_many_processes_create_the_same_database(self, tmp_path: Path) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        for attempt in range(8):
+            path = str(tmp_path / f"progress-{attempt}.db")
+            with context.Manager() as manager:
+                barrier = manager.Barrier(6)
+                with context.Pool(6) as pool:
+                    results = pool.starmap(_open_at_once, [(path, barrier)] * 6)
+            assert results == ["ok"] * 6
