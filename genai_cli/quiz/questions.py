@@ -239,36 +239,52 @@ class QuestionMaker:
 
     # -- builders ------------------------------------------------------------------------
 
-    def _term_definition(self, entry: Entry, ref: CardRef, rng: random.Random) -> Question:
-        assert isinstance(entry, Term)
-        texts = self._masked_definitions((entry, *self._peers(entry)))
+    def _pick_text(
+        self,
+        entry: Entry,
+        ref: CardRef,
+        rng: random.Random,
+        prompt: str,
+        texts: dict[str, str],
+    ) -> Question:
+        """Multiple choice: which of the peers' ``texts`` belongs to ``entry``."""
         right = texts[entry.slug]
         return Question(
             ref.card_id,
             ref.kind,
             entry.slug,
-            entry.name,
-            f"What does “{entry.name}” mean?",
+            entry.label,
+            prompt,
             self._options(entry, right, texts, rng),
             right,
             explanation=explanation(entry),
         )
 
-    def _definition_term(self, entry: Entry, ref: CardRef, rng: random.Random) -> Question:
-        assert isinstance(entry, Term)
+    def _pick_name(self, entry: Entry, ref: CardRef, rng: random.Random, shown: str) -> Question:
+        """Multiple choice: which entry (of the peers' names) ``shown`` describes."""
         names = {e.slug: e.label for e in (entry, *self._peers(entry))}
         accepted = names_of(entry)
         return Question(
             ref.card_id,
             ref.kind,
             entry.slug,
-            entry.name,
-            f"Which term is this?\n{mask(_flat(entry.definition), accepted)}",
-            self._options(entry, entry.name, names, rng, avoid=accepted),
-            entry.name,
+            entry.label,
+            f"Which {entry.kind} is this?\n{shown}",
+            self._options(entry, entry.label, names, rng, avoid=accepted),
+            entry.label,
             accepted,
             explanation=explanation(entry),
         )
+
+    def _term_definition(self, entry: Entry, ref: CardRef, rng: random.Random) -> Question:
+        assert isinstance(entry, Term)
+        texts = self._masked_definitions((entry, *self._peers(entry)))
+        return self._pick_text(entry, ref, rng, f"What does “{entry.name}” mean?", texts)
+
+    def _definition_term(self, entry: Entry, ref: CardRef, rng: random.Random) -> Question:
+        assert isinstance(entry, Term)
+        shown = mask(_flat(entry.definition), names_of(entry))
+        return self._pick_name(entry, ref, rng, shown)
 
     def _typed(self, entry: Entry, ref: CardRef, rng: random.Random) -> Question:
         accepted = names_of(entry)
@@ -349,33 +365,12 @@ class QuestionMaker:
         texts = {
             e.slug: _profile(e) for e in (entry, *self._peers(entry)) if isinstance(e, Algorithm)
         }
-        right = texts[entry.slug]
-        return Question(
-            ref.card_id,
-            ref.kind,
-            entry.slug,
-            entry.name,
-            f"Stated complexity and typical use of {entry.name}?",
-            self._options(entry, right, texts, rng),
-            right,
-            explanation=explanation(entry),
-        )
+        prompt = f"Stated complexity and typical use of {entry.name}?"
+        return self._pick_text(entry, ref, rng, prompt, texts)
 
     def _profile_algorithm(self, entry: Entry, ref: CardRef, rng: random.Random) -> Question:
         assert isinstance(entry, Algorithm)
-        names = {e.slug: e.label for e in (entry, *self._peers(entry))}
-        accepted = names_of(entry)
-        return Question(
-            ref.card_id,
-            ref.kind,
-            entry.slug,
-            entry.name,
-            f"Which algorithm is this?\n{_profile(entry)}",
-            self._options(entry, entry.name, names, rng, avoid=accepted),
-            entry.name,
-            accepted,
-            explanation=explanation(entry),
-        )
+        return self._pick_name(entry, ref, rng, _profile(entry))
 
 
 def _rating(text: str) -> int | None:
