@@ -89,21 +89,11 @@ def term_panel(term: Term, kb: KnowledgeBase) -> Panel:
         entries = related(term, kb, kind)
         if entries:
             rows.append((label, _join((_related_line(e) for e in entries), "\n")))
-    if term.source:
-        src = term.source
-        rows.append(("Source", Text(f"{src.title} ({src.author}, {src.year})")))
+    rows += source_row(term)
     body: list[RenderableType] = [Text(term.definition)]
     if rows:
         body += [Text(""), _field_grid(rows)]
-    return Panel(
-        Group(*body),
-        title=Text(term.name, style="bold"),
-        title_align="left",
-        subtitle=origin_text(term),
-        subtitle_align="right",
-        border_style=ACCENT,
-        padding=(1, 2),
-    )
+    return entry_panel(term.name, body, term)
 
 
 def _related_line(entry: Entry) -> Text:
@@ -185,17 +175,22 @@ def search_results(query: str, hits: Sequence[Hit], words: Sequence[str]) -> Ren
     return Group(title, Text(""), table)
 
 
-def entry_panel(title: str, body: Sequence[RenderableType], entry: Entry) -> Panel:
-    """``body`` in the panel every entry is shown in: titled, with its origin beneath."""
+def panel(title: str, body: Sequence[RenderableType], subtitle: Text | None = None) -> Panel:
+    """genai's one panel style: a bold title top left, an optional dim note bottom right."""
     return Panel(
         Group(*body),
         title=Text(title, style="bold"),
         title_align="left",
-        subtitle=origin_text(entry),
+        subtitle=subtitle,
         subtitle_align="right",
         border_style=ACCENT,
         padding=(1, 2),
     )
+
+
+def entry_panel(title: str, body: Sequence[RenderableType], entry: Entry) -> Panel:
+    """``body`` in the panel every entry is shown in: titled, with its origin beneath."""
+    return panel(title, body, origin_text(entry))
 
 
 def source_row(entry: Entry) -> list[tuple[str, RenderableType]]:
@@ -223,10 +218,4 @@ def welcome(kb: KnowledgeBase) -> RenderableType:
             ("genai --help", Text("every command")),
         ]
     )
-    return Panel(
-        Group(Text(title, style="bold"), Text(opening), Text(""), commands),
-        title=Text("genai", style="bold"),
-        title_align="left",
-        border_style=ACCENT,
-        padding=(1, 2),
-    )
+    return panel("genai", [Text(title, style="bold"), Text(opening), Text(""), commands])

@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING
 from rich import box
 from rich.console import Group, RenderableType
 from rich.padding import Padding
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from genai_cli.model import KnowledgeBase
 from genai_cli.quiz.questions import Outcome, Question
-from genai_cli.render import ACCENT, DIM, LABEL, _field_grid, term_panel
+from genai_cli.render import ACCENT, DIM, LABEL, _field_grid, panel, term_panel
 
 if TYPE_CHECKING:  # the session imports the store (sqlite3); `genai today` needs neither
     from genai_cli.quiz.session import Summary
@@ -154,13 +153,7 @@ def summary_view(summary: Summary, now: datetime) -> RenderableType:
             Text(when(item.state.due, now)),
         )
     body += [Text(""), due]
-    return Panel(
-        Group(*body),
-        title=Text("Quiz summary", style="bold"),
-        title_align="left",
-        border_style=ACCENT,
-        padding=(1, 2),
-    )
+    return panel("Quiz summary", body)
 
 
 def nothing_to_ask(next_due: datetime | None, now: datetime, due_only: bool) -> Text:
@@ -210,13 +203,7 @@ def stats_view(stats: Stats, now: datetime) -> RenderableType:
                 Text(when(item.due, now)),
             )
         body += [Text(""), weak]
-    return Panel(
-        Group(*body),
-        title=Text("Your progress", style="bold"),
-        title_align="left",
-        border_style=ACCENT,
-        padding=(1, 2),
-    )
+    return panel("Your progress", body)
 
 
 def today_view(pick: TodayPick, kb: KnowledgeBase, day: date) -> Group:
