@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -35,10 +35,6 @@ def _new_app() -> typer.Typer:
 app = _new_app()
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a rendered view.")]
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    raise typer.Exit(runner.fail(message, code))
 
 
 def guarded(fn: F) -> F:
@@ -462,7 +458,7 @@ def _progress_store(now: Any) -> Any:
 
     store = open_store(default_path(), now)
     for notice in store.notices:
-        sys.stderr.write(f"genai: {clean(notice)}\n")
+        runner.tell(notice)
     return store
 
 
@@ -740,9 +736,5 @@ def app_for(argv: Sequence[str]) -> typer.Typer:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    try:
-        app_for(sys.argv[1:])(prog_name="genai")
-    except KeyboardInterrupt:
-        sys.stderr.write("genai: interrupted\n")
-        sys.exit(ExitCode.INTERRUPTED)
+    """Run the Typer app on this process's arguments (entry.main handles Ctrl-C around it)."""
+    app_for(sys.argv[1:])(prog_name="genai")

@@ -20,16 +20,21 @@ if TYPE_CHECKING:
     from genai_cli.model import KnowledgeBase
 
 
-def fail(message: str, code: int) -> int:
-    """Write ``genai: message`` as one line on stderr; return ``code``."""
+def tell(message: str) -> None:
+    """Write ``genai: message`` on stderr as one line, whatever the message holds."""
     line = " ".join(clean(message).split("\n"))
     sys.stderr.write(f"genai: {line}\n")
     sys.stderr.flush()
+
+
+def fail(message: str, code: int) -> int:
+    """Tell ``message``; return ``code``."""
+    tell(message)
     return code
 
 
 def warn(message: str) -> None:
-    fail(f"warning: {message}", 0)
+    tell(f"warning: {message}")
 
 
 def did_you_mean(suggestions: Sequence[str]) -> str:
