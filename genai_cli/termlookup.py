@@ -29,10 +29,11 @@ class TermLookup:
     """Term names, and every entry as an encoded row, decoded only when asked for."""
 
     names: dict[str, str]  # normalised term name -> slug
-    rows: dict[str, bytes]  # slug -> marshalled (plural, field names, row)
+    rows: dict[str, bytes]  # slug -> marshalled (position, plural, field names, row)
     reverse: tuple[str, ...]  # slugs of the algorithms and concepts, in order
     warnings: tuple[str, ...]
     _decoded: dict[str, Entry] = field(default_factory=dict, repr=False)
+    _position: dict[str, int] = field(default_factory=dict, repr=False)  # in the full base
 
     @classmethod
     def of(cls, kb: KnowledgeBase, warnings: Sequence[str]) -> TermLookup:
@@ -40,7 +41,8 @@ class TermLookup:
         for plural, kind in KINDS.items():
             fields = field_names(kind)
             for entry in kb.of_kind(plural):
-                rows[entry.slug] = marshal.dumps((plural, fields, encode_row(entry)))
+                row = (len(rows), plural, fields, encode_row(entry))
+                rows[entry.slug] = marshal.dumps(row)
         names = {key: entry.slug for key, entry in kb.name_keys("terms").items()}
         reverse = tuple(e.slug for plural in _REVERSE_KINDS for e in kb.of_kind(plural))
         return cls(names, rows, reverse, tuple(warnings))
@@ -48,8 +50,9 @@ class TermLookup:
     def entry(self, slug: str) -> Entry | None:
         found = self._decoded.get(slug)
         if found is None and slug in self.rows:
-            plural, names, row = marshal.loads(self.rows[slug])
+            position, plural, names, row = marshal.loads(self.rows[slug])
             found = self._decoded[slug] = decode_row(KINDS[plural], names, row)
+            self._position[slug] = position
         return found
 
     def index(self) -> Index[Term]:
@@ -64,9 +67,9 @@ class TermLookup:
         plural_of = {kind.kind: plural for plural, kind in KINDS.items()}
         for entry in entries:
             groups[plural_of[entry.kind]].append(entry)
-        order = {slug: i for i, slug in enumerate(self.rows)}  # the full base's order
+        order = self._position.__getitem__
         return KnowledgeBase(
-            **{p: tuple(sorted(g, key=lambda e: order[e.slug])) for p, g in groups.items()}  # type: ignore[arg-type]
+            **{p: tuple(sorted(g, key=lambda e: order(e.slug))) for p, g in groups.items()}  # type: ignore[arg-type]
         )
 
     def encode(self) -> bytes:
