@@ -13,7 +13,6 @@ import typer
 
 from genai_cli import __version__, runner
 from genai_cli.errors import ExitCode
-from genai_cli.yamlsafe import clean
 
 if TYPE_CHECKING:
     from random import Random
@@ -659,7 +658,7 @@ def validate_command(
     report = validate(targets.files, every.files)
     problems = (*targets.problems, *report.problems)
     for line in (*problems, *report.warnings):
-        sys.stdout.write(" ".join(clean(line).split("\n")) + "\n")
+        sys.stdout.write(runner.one_line(line) + "\n")
     checked = _plural(len(report.files), "file")
     warned = f", {_plural(len(report.warnings), 'warning')}" if report.warnings else ""
     if problems:

@@ -20,10 +20,14 @@ if TYPE_CHECKING:
     from genai_cli.model import KnowledgeBase
 
 
+def one_line(text: str) -> str:
+    """``text`` cleaned of control characters, with its line breaks turned into spaces."""
+    return " ".join(clean(text).split("\n"))
+
+
 def tell(message: str) -> None:
     """Write ``genai: message`` on stderr as one line, whatever the message holds."""
-    line = " ".join(clean(message).split("\n"))
-    sys.stderr.write(f"genai: {line}\n")
+    sys.stderr.write(f"genai: {one_line(message)}\n")
     sys.stderr.flush()
 
 
