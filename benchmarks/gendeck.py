@@ -145,7 +145,7 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 
 
 def _key(name: str) -> str:
-    # The same folding genai uses for names (genai_cli.names.normalize), kept simple:
+    # The same folding genai uses for names (genai_cli.knowledge.names.normalize), kept simple:
     # every generated name is ASCII, so lower-casing and joining words is enough.
     words = _NON_WORD.split(name.lower())
     return "-".join(_singular(w) for w in words if w)
@@ -210,8 +210,8 @@ def generate(count: int, seed: int = 6) -> list[dict[str, object]]:
 def _bundled_keys() -> set[str]:
     """Names the bundled data already uses, so generated names never collide with them."""
     try:
-        from genai_cli.loader import load_bundled
-        from genai_cli.model import names_of
+        from genai_cli.knowledge.loader import load_bundled
+        from genai_cli.knowledge.model import names_of
     except ImportError:  # run outside the project's venv: the generated names are distinct
         return set()
     return {_key(n) for entry in load_bundled().entries() for n in names_of(entry)}
@@ -253,7 +253,7 @@ def probe_slugs(terms: list[dict[str, object]]) -> dict[str, str]:
     }
 
 
-# A deck file may hold at most 1 MiB (genai_cli.yamlsafe.MAX_BYTES, a limit for untrusted
+# A deck file may hold at most 1 MiB (genai_cli.knowledge.yamlsafe.MAX_BYTES, a limit for untrusted
 # files), about 2,000 generated terms; a bigger deck is a directory of files, which genai
 # reads as one deck set (links may cross files) and caches file by file.
 TERMS_PER_FILE = 1_000

@@ -104,7 +104,7 @@ def main_callback(
     """A command-line reference and study tool for Generative AI."""
     _global_options["deck"] = tuple(deck or ())
     if ctx.invoked_subcommand is None:
-        from genai_cli.render import welcome
+        from genai_cli.views.entries import welcome
 
         _show(welcome(_knowledge()))
 
@@ -137,16 +137,16 @@ def terms_command(
     as_json: JsonOption = False,
 ) -> None:
     """List every term, optionally by tag or origin."""
-    from genai_cli.query import filter_terms
+    from genai_cli.reference.query import filter_terms
 
     kb = _knowledge()
     terms = filter_terms(kb, tag=tag, origin=origin)
     if as_json:
-        from genai_cli.serialize import entry_to_json
+        from genai_cli.knowledge.serialize import entry_to_json
 
         _print_json([entry_to_json(t) for t in terms])
         return
-    from genai_cli.render import terms_table
+    from genai_cli.views.entries import terms_table
 
     _show(terms_table(terms))
 
@@ -161,7 +161,7 @@ def search_command(
     as_json: JsonOption = False,
 ) -> None:
     """Search terms, algorithms, concepts, applications and myths."""
-    from genai_cli.lookup import command_for, query_words, search
+    from genai_cli.reference.lookup import command_for, query_words, search
 
     text = " ".join(query)
     hits = search(_knowledge(), text, limit=limit)
@@ -180,7 +180,7 @@ def search_command(
             ]
         )
         return
-    from genai_cli.render import search_results
+    from genai_cli.views.entries import search_results
 
     _show(search_results(text, hits, query_words(text)))
 
@@ -197,7 +197,7 @@ def _complete(plural: str, incomplete: str, given: Any = ()) -> list[str]:
     try:
         entries = _loaded(warn=False)[0].kb.of_kind(plural)
         if given:
-            from genai_cli.lookup import Index
+            from genai_cli.reference.lookup import Index
 
             index = Index(entries, plural)
             named = {index.find(str(name)) for name in given}
@@ -258,16 +258,16 @@ def compare_command(
     as_json: JsonOption = False,
 ) -> None:
     """Compare algorithms side by side, and what their stated complexities mean."""
-    from genai_cli.compare import select_algorithms
+    from genai_cli.reference.compare import select_algorithms
 
     kb = _knowledge()
     algorithms = select_algorithms(kb, names or [], everything=every)
     if as_json:
-        from genai_cli.compare import compare_to_json
+        from genai_cli.reference.compare import compare_to_json
 
         _print_json(compare_to_json(algorithms))
         return
-    from genai_cli.render_compare import compare_view
+    from genai_cli.views.compare import compare_view
 
     _show(compare_view(algorithms, kb))
 
@@ -284,24 +284,24 @@ def algorithms_command(
     as_json: JsonOption = False,
 ) -> None:
     """List every algorithm with its stated complexity, or show one in full."""
-    from genai_cli.compare import algorithm_to_json
+    from genai_cli.reference.compare import algorithm_to_json
 
     kb = _knowledge()
     if name is None:
         if as_json:
             _print_json([algorithm_to_json(a) for a in kb.algorithms])
             return
-        from genai_cli.render_compare import algorithms_table
+        from genai_cli.views.compare import algorithms_table
 
         _show(algorithms_table(kb.algorithms))
         return
-    from genai_cli.lookup import Index
+    from genai_cli.reference.lookup import Index
 
     algorithm = Index(kb.algorithms, "algorithm").resolve(name)
     if as_json:
         _print_json(algorithm_to_json(algorithm))
         return
-    from genai_cli.render_compare import algorithm_panel
+    from genai_cli.views.compare import algorithm_panel
 
     _show(algorithm_panel(algorithm, kb))
 
@@ -316,11 +316,11 @@ def _article_output(
 ) -> None:
     """``entry`` (or all ``entries``) as JSON, or rendered by render_article.``view``."""
     if as_json:
-        from genai_cli.article import to_json
+        from genai_cli.reference.article import to_json
 
         _print_json(to_json(entry, kb) if entry is not None else [to_json(e, kb) for e in entries])
         return
-    from genai_cli import render_article
+    from genai_cli.views import article as render_article
 
     _show(getattr(render_article, view)(*args, kb))
 
@@ -335,7 +335,7 @@ def myths_command(
     as_json: JsonOption = False,
 ) -> None:
     """Common myths about generative AI, each with the fact that answers it."""
-    from genai_cli.article import find_myth
+    from genai_cli.reference.article import find_myth
 
     kb = _knowledge()
     if which is None:
@@ -355,7 +355,7 @@ def concepts_command(
     as_json: JsonOption = False,
 ) -> None:
     """The core models (GANs, VAEs, Transformers) with their quotes, or one section in full."""
-    from genai_cli.article import core_models, loose_find, other_sections
+    from genai_cli.reference.article import core_models, loose_find, other_sections
 
     kb = _knowledge()
     if name is None:
@@ -375,7 +375,7 @@ def apps_command(
     as_json: JsonOption = False,
 ) -> None:
     """Applications of generative AI by industry."""
-    from genai_cli.article import loose_find
+    from genai_cli.reference.article import loose_find
 
     kb = _knowledge()
     if name is None:
@@ -399,7 +399,7 @@ def quote_command(
     as_json: JsonOption = False,
 ) -> None:
     """A quote at random (or a chosen one, or --all)."""
-    from genai_cli.article import loose_find, pick
+    from genai_cli.reference.article import loose_find, pick
 
     kb = _knowledge()
     if every:
@@ -425,7 +425,7 @@ def poem_command(
     as_json: JsonOption = False,
 ) -> None:
     """A poem, laid out as one, with the quote that closes it."""
-    from genai_cli.article import loose_find, pick
+    from genai_cli.reference.article import loose_find, pick
 
     kb = _knowledge()
     if every:
@@ -453,7 +453,7 @@ def _local_zone() -> Any:
 
 def _progress_store(now: Any) -> Any:
     """The progress database; a corrupt one moved aside is reported on stderr."""
-    from genai_cli.quiz.store import default_path, open_store
+    from genai_cli.study.store import default_path, open_store
 
     store = open_store(default_path(), now)
     for notice in store.notices:
@@ -495,11 +495,11 @@ def quiz_command(
     """Quiz yourself: cards due for review first, then new ones; every answer is kept."""
     import random
 
-    from genai_cli import render_quiz
     from genai_cli.errors import Interrupted
-    from genai_cli.quiz import session
-    from genai_cli.quiz.prompts import make_asker
-    from genai_cli.quiz.questions import QuestionMaker, candidates
+    from genai_cli.study import session
+    from genai_cli.study.questions import QuestionMaker, candidates
+    from genai_cli.views import quiz as render_quiz
+    from genai_cli.views.prompts import make_asker
 
     kb = _knowledge()
     refs = candidates(kb, topic, mode)
@@ -544,7 +544,7 @@ def stats_command(
             backup = store.reset(now)
         sys.stdout.write(f"Progress reset; the old progress is kept in {display_path(backup)}\n")
         return
-    from genai_cli.quiz.stats import compute, to_json
+    from genai_cli.study.stats import compute, to_json
 
     kb = _knowledge()
     with _progress_store(now) as store:
@@ -552,7 +552,7 @@ def stats_command(
     if as_json:
         _print_json(to_json(stats))
         return
-    from genai_cli.render_quiz import stats_view
+    from genai_cli.views.quiz import stats_view
 
     _show(stats_view(stats, now))
 
@@ -562,7 +562,7 @@ def stats_command(
 def today_command(as_json: JsonOption = False) -> None:
     """A term of the day: your weakest or most overdue term, else one picked for the date."""
     from genai_cli.paths import progress_db
-    from genai_cli.quiz.stats import term_of_the_day
+    from genai_cli.study.stats import term_of_the_day
 
     kb = _knowledge()
     now = _utc_now()
@@ -573,7 +573,7 @@ def today_command(as_json: JsonOption = False) -> None:
             states = store.cards()
     pick = term_of_the_day(kb, states, now, tz=zone)
     if as_json:
-        from genai_cli.serialize import entry_to_json
+        from genai_cli.knowledge.serialize import entry_to_json
 
         _print_json(
             {
@@ -583,7 +583,7 @@ def today_command(as_json: JsonOption = False) -> None:
             }
         )
         return
-    from genai_cli.render_quiz import today_view
+    from genai_cli.views.quiz import today_view
 
     _show(today_view(pick, kb, now.astimezone(zone).date()))
 
@@ -616,7 +616,7 @@ def decks_command(as_json: JsonOption = False) -> None:
             ]
         )
         return
-    from genai_cli.render_decks import decks_table
+    from genai_cli.views.decks import decks_table
 
     _show(decks_table(loaded.sources))
 
@@ -642,8 +642,8 @@ def validate_command(
     Problems and warnings (likely duplicates) go to stdout, one `file:line: message`
     line each, then a summary line. With no PATH, every deck genai would load.
     """
-    from genai_cli.decks import discover, expand
-    from genai_cli.loader import validate
+    from genai_cli.knowledge.decks import discover, expand
+    from genai_cli.knowledge.loader import validate
     from genai_cli.paths import user_decks_dir
 
     every = discover(_deck_options())
@@ -699,7 +699,7 @@ def export_command(
     force: Annotated[bool, typer.Option("--force", help="Replace OUTPUT if it exists.")] = False,
 ) -> None:
     """Export cards, or everything, as Anki, CSV, Markdown or JSON."""
-    from genai_cli.export import export
+    from genai_cli.formats.export import export
 
     loaded, _found = _loaded()
     result = export(
@@ -711,7 +711,7 @@ def export_command(
         sources=loaded.sources,
         force=force,
     )
-    from genai_cli.render_decks import exported
+    from genai_cli.views.decks import exported
 
     _show(exported(result.path, result.counts))
 

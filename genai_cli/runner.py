@@ -12,12 +12,12 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from genai_cli.errors import ExitCode, GenaiError, NotFoundError
-from genai_cli.yamlsafe import clean
+from genai_cli.knowledge.yamlsafe import clean
 
 if TYPE_CHECKING:
-    from genai_cli.decks import Found
-    from genai_cli.loader import Loaded
-    from genai_cli.model import KnowledgeBase
+    from genai_cli.knowledge.decks import Found
+    from genai_cli.knowledge.loader import Loaded
+    from genai_cli.knowledge.model import KnowledgeBase
 
 
 def one_line(text: str) -> str:
@@ -80,7 +80,7 @@ def run(action: Callable[[], object], passthrough: tuple[type[BaseException], ..
 
 
 def show(renderable: Any) -> None:
-    from genai_cli.console import make_console
+    from genai_cli.views.console import make_console
 
     make_console().print(renderable)
 
@@ -93,8 +93,8 @@ def print_json(data: Any) -> None:
 
 def loaded(deck_options: Sequence[str] = (), *, warn_user: bool = True) -> tuple[Loaded, Found]:
     """Bundled data plus every deck; a deck that cannot be used is one warning, then skipped."""
-    from genai_cli.decks import discover
-    from genai_cli.loader import load_knowledge
+    from genai_cli.knowledge.decks import discover
+    from genai_cli.knowledge.loader import load_knowledge
 
     found = discover(deck_options)
     result = load_knowledge(found.files)
@@ -111,11 +111,11 @@ def knowledge(deck_options: Sequence[str] = ()) -> KnowledgeBase:
 def term(name: str, *, as_json: bool, deck_options: Sequence[str] = ()) -> None:
     """`genai term NAME`: one term in full, or as JSON.
 
-    Reads the term lookup record (genai_cli.termlookup), not the whole knowledge base:
+    Reads the term lookup record (genai_cli.reference.termlookup), not the whole knowledge base:
     the same answer, without decoding every entry of a large deck.
     """
-    from genai_cli.decks import discover
-    from genai_cli.termlookup import load_term_lookup
+    from genai_cli.knowledge.decks import discover
+    from genai_cli.reference.termlookup import load_term_lookup
 
     found = discover(deck_options)
     lookup = load_term_lookup(found.files)
@@ -123,10 +123,10 @@ def term(name: str, *, as_json: bool, deck_options: Sequence[str] = ()) -> None:
         warn(message)
     entry = lookup.index().resolve(name)
     if as_json:
-        from genai_cli.serialize import entry_to_json
+        from genai_cli.knowledge.serialize import entry_to_json
 
         print_json(entry_to_json(entry))
         return
-    from genai_cli.render import term_panel
+    from genai_cli.views.entries import term_panel
 
     show(term_panel(entry, lookup.context(entry)))

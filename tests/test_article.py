@@ -8,9 +8,9 @@ from random import Random
 import pytest
 import yaml
 
-from genai_cli.article import find_myth, loose_find, pick
 from genai_cli.errors import NotFoundError
-from genai_cli.loader import load_bundled
+from genai_cli.knowledge.loader import load_bundled
+from genai_cli.reference.article import find_myth, loose_find, pick
 from tests.conftest import ROOT, Invoke, assert_golden, flat
 
 ARTICLE = yaml.safe_load((ROOT / "data" / "article.yaml").read_text(encoding="utf-8"))
@@ -259,8 +259,8 @@ class TestPoemLayout:
     def test_stanza_break(self) -> None:
         from rich.console import Console
 
-        from genai_cli.model import KnowledgeBase, Poem
-        from genai_cli.render_article import poem_view
+        from genai_cli.knowledge.model import KnowledgeBase, Poem
+        from genai_cli.views.article import poem_view
 
         poem = Poem(slug="two-stanzas", title="Two", lines=("one a", "one b", "", "two a"))
         console = Console(width=40, record=True, color_system=None)
@@ -273,7 +273,7 @@ class TestSearchCommandsWork:
     """Every command `genai search` suggests for an entry really shows that entry."""
 
     def test_every_entry(self, cli: Invoke) -> None:
-        from genai_cli.lookup import command_for
+        from genai_cli.reference.lookup import command_for
 
         kb = load_bundled()
         for entry in kb.entries():

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from genai_cli import cache
-from genai_cli.loader import (
+from genai_cli.knowledge import cache
+from genai_cli.knowledge.loader import (
     data_files,
     load_bundled,
     load_files,
@@ -17,8 +17,8 @@ from genai_cli.loader import (
     load_knowledge,
     parse_file,
 )
-from genai_cli.lookup import search, term_index
 from genai_cli.paths import bundled_data_dir, cache_dir
+from genai_cli.reference.lookup import search, term_index
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -88,7 +88,7 @@ class TestRoundTrip:
         def fail(*_args: object, **_kwargs: object) -> None:
             raise AssertionError("YAML parsed on a warm run")
 
-        monkeypatch.setattr("genai_cli.loader.parse_text", fail)
+        monkeypatch.setattr("genai_cli.knowledge.loader.parse_text", fail)
         assert load_bundled().get("latent-space") is not None
 
     def test_parse_file_warm_equals_cold(self, cache_home: Path, tmp_path: Path) -> None:
@@ -123,7 +123,7 @@ class TestStaleness:
         calls = []
         real = load_files
         monkeypatch.setattr(
-            "genai_cli.loader.load_files", lambda paths: calls.append(1) or real(paths)
+            "genai_cli.knowledge.loader.load_files", lambda paths: calls.append(1) or real(paths)
         )
         load_bundled()
         assert calls == [1]
@@ -136,7 +136,7 @@ class TestStaleness:
         calls = []
         real = load_files
         monkeypatch.setattr(
-            "genai_cli.loader.load_files", lambda paths: calls.append(1) or real(paths)
+            "genai_cli.knowledge.loader.load_files", lambda paths: calls.append(1) or real(paths)
         )
         load_bundled()
         assert calls == [1]

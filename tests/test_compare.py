@@ -7,7 +7,10 @@ import json
 import pytest
 import yaml
 
-from genai_cli.compare import (
+from genai_cli.errors import NotFoundError, UsageError
+from genai_cli.knowledge.loader import load_bundled
+from genai_cli.knowledge.model import Factor
+from genai_cli.reference.compare import (
     Growth,
     chart_peak,
     doubling_sentence,
@@ -15,10 +18,7 @@ from genai_cli.compare import (
     letter_clashes,
     select_algorithms,
 )
-from genai_cli.errors import NotFoundError, UsageError
-from genai_cli.loader import load_bundled
-from genai_cli.model import Factor
-from genai_cli.render_compare import bar
+from genai_cli.views.compare import bar
 from tests.conftest import ROOT, Invoke, assert_golden, flat
 
 SEED = yaml.safe_load((ROOT / "data" / "algorithms.yaml").read_text(encoding="utf-8"))["algorithms"]

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from genai_cli.compare import Growth, growth
-from genai_cli.complexity import ComplexityError, format_complexity, parse_complexity
-from genai_cli.model import Factor
+from genai_cli.knowledge.complexity import ComplexityError, format_complexity, parse_complexity
+from genai_cli.knowledge.model import Factor
+from genai_cli.reference.compare import Growth, growth
 
 _SYMBOL = st.from_regex(re.compile(r"[a-z][a-z0-9_]{0,3}"), fullmatch=True)
 _SPACE = st.sampled_from(["", " ", "  "])

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from genai_cli.loader import load_bundled
-from genai_cli.names import normalize
+from genai_cli.knowledge.loader import load_bundled
+from genai_cli.knowledge.names import normalize
 from tests.conftest import Invoke, assert_golden
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from genai_cli import decks, loader
+from genai_cli.knowledge import decks, loader
 from tests.conftest import ROOT, Invoke, assert_golden
 from tests.hostile import (
     NEW_TERM,

@@ -14,10 +14,11 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from genai_cli import export, loader
 from genai_cli.errors import OutputError
-from genai_cli.model import KINDS
-from genai_cli.serialize import entry_to_data
+from genai_cli.formats import export
+from genai_cli.knowledge import loader
+from genai_cli.knowledge.model import KINDS
+from genai_cli.knowledge.serialize import entry_to_data
 from tests.conftest import Invoke
 from tests.hostile import NEW_TERM
 from tests.test_decks import term_yaml, write

@@ -74,18 +74,18 @@ class TestLazyImports:
         heavy = sorted(m for m in loaded if m.split(".")[0] in HEAVY)
         assert heavy == []
         assert "genai_cli.entry" in loaded  # the probe really ran the program
-        assert "genai_cli.export" not in loaded
+        assert "genai_cli.formats.export" not in loaded
 
     def test_term_of_the_day_without_progress_stays_light(self) -> None:
         loaded = _modules("today")
         assert sorted(m for m in loaded if m.split(".")[0] in HEAVY) == []
-        assert "genai_cli.quiz.stats" in loaded
+        assert "genai_cli.study.stats" in loaded
 
     def test_stats_loads_no_prompt_library(self) -> None:
         loaded = _modules("stats", "--json")
         prompts = ("questionary", "prompt_toolkit", "genanki", "pexpect", "pydantic")
         assert sorted(m for m in loaded if m.split(".")[0] in prompts) == []
-        assert "genai_cli.quiz.store" in loaded
+        assert "genai_cli.study.store" in loaded
 
 
 class TestFastPath:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from genai_cli import loader
 from genai_cli.errors import DataError
-from genai_cli.model import KINDS
+from genai_cli.knowledge import loader
+from genai_cli.knowledge.model import KINDS
 from tests.conftest import Invoke
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from genai_cli.cli import app
-from genai_cli.names import normalize
+from genai_cli.knowledge.names import normalize
 
 runner = CliRunner()
 _SETTINGS = settings(

@@ -7,10 +7,10 @@ import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
-from genai_cli.loader import load_bundled
-from genai_cli.quiz.questions import Question, QuestionMaker, candidates
-from genai_cli.quiz.session import plan
-from genai_cli.quiz.store import SCHEMA_VERSION
+from genai_cli.knowledge.loader import load_bundled
+from genai_cli.study.questions import Question, QuestionMaker, candidates
+from genai_cli.study.session import plan
+from genai_cli.study.store import SCHEMA_VERSION
 from tests.conftest import Invoke
 
 KB = load_bundled()

@@ -10,10 +10,10 @@ import pytest
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from genai_cli.loader import load_bundled
-from genai_cli.quiz import questions as q
-from genai_cli.quiz.prompts import PlainAsker, QuestionaryAsker, make_asker
-from genai_cli.quiz.questions import CardRef, QuestionMaker, grade
+from genai_cli.knowledge.loader import load_bundled
+from genai_cli.study import questions as q
+from genai_cli.study.questions import CardRef, QuestionMaker, grade
+from genai_cli.views.prompts import PlainAsker, QuestionaryAsker, make_asker
 
 KB = load_bundled()
 MAKER = QuestionMaker(KB)

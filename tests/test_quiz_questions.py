@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from genai_cli.errors import UsageError
-from genai_cli.loader import load_bundled
-from genai_cli.model import names_of
-from genai_cli.names import normalize
-from genai_cli.quiz import questions as q
-from genai_cli.quiz.questions import CardRef, QuestionMaker, candidates, grade, mask
+from genai_cli.knowledge.loader import load_bundled
+from genai_cli.knowledge.model import names_of
+from genai_cli.knowledge.names import normalize
+from genai_cli.study import questions as q
+from genai_cli.study.questions import CardRef, QuestionMaker, candidates, grade, mask
 
 KB = load_bundled()
 MAKER = QuestionMaker(KB)

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from genai_cli.loader import load_bundled
-from genai_cli.quiz import questions as q
-from genai_cli.quiz.questions import Outcome, Question, QuestionMaker, candidates
-from genai_cli.quiz.session import plan, run
-from genai_cli.quiz.store import Store, open_store
+from genai_cli.knowledge.loader import load_bundled
+from genai_cli.study import questions as q
+from genai_cli.study.questions import Outcome, Question, QuestionMaker, candidates
+from genai_cli.study.session import plan, run
+from genai_cli.study.store import Store, open_store
 
 KB = load_bundled()
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)

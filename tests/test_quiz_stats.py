@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from genai_cli.loader import load_bundled
-from genai_cli.model import Term
-from genai_cli.quiz.questions import AGAIN, EASY, GOOD
-from genai_cli.quiz.scheduler import CardState, review
-from genai_cli.quiz.stats import compute, term_of_the_day, to_json
-from genai_cli.quiz.store import ReviewRecord
+from genai_cli.knowledge.loader import load_bundled
+from genai_cli.knowledge.model import Term
+from genai_cli.study.questions import AGAIN, EASY, GOOD
+from genai_cli.study.scheduler import CardState, review
+from genai_cli.study.stats import compute, term_of_the_day, to_json
+from genai_cli.study.store import ReviewRecord
 
 KB = load_bundled()
 T0 = datetime(2024, 3, 1, 22, 0, tzinfo=timezone.utc)

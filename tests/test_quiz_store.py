@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from genai_cli.errors import StoreError
-from genai_cli.quiz.questions import AGAIN, GOOD
-from genai_cli.quiz.scheduler import review
-from genai_cli.quiz.store import (
+from genai_cli.study.questions import AGAIN, GOOD
+from genai_cli.study.scheduler import review
+from genai_cli.study.store import (
     MIGRATIONS,
     SCHEMA_VERSION,
     ReviewRecord,

@@ -8,14 +8,14 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from rich.console import Console
 
-from genai_cli import render_quiz
-from genai_cli.loader import load_bundled
-from genai_cli.quiz import questions as q
-from genai_cli.quiz.questions import CardRef, Outcome, QuestionMaker
-from genai_cli.quiz.scheduler import review
-from genai_cli.quiz.session import Answered, Summary
-from genai_cli.quiz.stats import compute
-from genai_cli.quiz.store import ReviewRecord
+from genai_cli.knowledge.loader import load_bundled
+from genai_cli.study import questions as q
+from genai_cli.study.questions import CardRef, Outcome, QuestionMaker
+from genai_cli.study.scheduler import review
+from genai_cli.study.session import Answered, Summary
+from genai_cli.study.stats import compute
+from genai_cli.study.store import ReviewRecord
+from genai_cli.views import quiz as render_quiz
 from tests.conftest import assert_golden
 
 KB = load_bundled()

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from genai_cli.loader import load_knowledge
-from genai_cli.lookup import term_index
-from genai_cli.render import term_panel
-from genai_cli.termlookup import TermLookup, load_term_lookup
+from genai_cli.knowledge.loader import load_knowledge
+from genai_cli.reference.lookup import term_index
+from genai_cli.reference.termlookup import TermLookup, load_term_lookup
+from genai_cli.views.entries import term_panel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import gendeck

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from genai_cli import loader, yamlsafe
-from genai_cli.yamlsafe import MAX_BYTES, MAX_NODES, YamlError, read_yaml
+from genai_cli.knowledge import loader, yamlsafe
+from genai_cli.knowledge.yamlsafe import MAX_BYTES, MAX_NODES, YamlError, read_yaml
 from tests.conftest import ROOT, Invoke
 from tests.hostile import billion_laughs, deep_block, deep_flow
 
@@ -86,7 +86,7 @@ _MEMORY_PROBE = """
 import resource, sys
 sys.path.insert(0, {root!r})
 import yaml
-from genai_cli import yamlsafe
+from genai_cli.knowledge import yamlsafe
 from tests.hostile import billion_laughs, deep_block, deep_flow
 yamlsafe._Loader = getattr(yaml, {loader!r})
 texts = [billion_laughs(12), deep_flow(5000), deep_block(5000), b"#" * (yamlsafe.MAX_BYTES + 1),

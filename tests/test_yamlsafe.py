@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from genai_cli.yamlsafe import MAX_BYTES, LList, LMap, Plain, YamlError, clean, read_yaml
+from genai_cli.knowledge.yamlsafe import MAX_BYTES, LList, LMap, Plain, YamlError, clean, read_yaml
 from tests.hostile import billion_laughs
 
 

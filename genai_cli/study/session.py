@@ -13,9 +13,9 @@ from datetime import datetime
 from functools import partial
 from typing import Literal, Protocol
 
-from genai_cli.quiz.questions import AGAIN, CardRef, Outcome, Question, QuestionMaker, grade
-from genai_cli.quiz.scheduler import CardState, is_due, retrievability, review
-from genai_cli.quiz.store import ReviewRecord, Store
+from genai_cli.study.questions import AGAIN, CardRef, Outcome, Question, QuestionMaker, grade
+from genai_cli.study.scheduler import CardState, is_due, retrievability, review
+from genai_cli.study.store import ReviewRecord, Store
 
 Stopped = Literal["done", "end-of-input", "interrupted"]
 

@@ -5,7 +5,7 @@ With a 10,000-term deck, rebuilding every entry from the assembled-data cache co
 itself, the entries it links to, and the algorithms and concepts (which may link back
 to it). This record keeps each entry as its own marshalled row, decoded on first use,
 next to the term name index; it is cached under the same sources as the knowledge base
-(see genai_cli.cache), so it is rebuilt whenever a data file or deck changes.
+(see genai_cli.knowledge.cache), so it is rebuilt whenever a data file or deck changes.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from genai_cli.cache import SourceSpec, cached, decode_row, encode_row, field_names
-from genai_cli.lookup import Index
-from genai_cli.model import KINDS, Entry, KnowledgeBase, Term
+from genai_cli.knowledge.cache import SourceSpec, cached, decode_row, encode_row, field_names
+from genai_cli.knowledge.model import KINDS, Entry, KnowledgeBase, Term
+from genai_cli.reference.lookup import Index
 
 # Kinds whose entries are always part of a term's context: related() looks through them
 # for links back to the term.
@@ -112,7 +112,7 @@ class _Codec:
 
 def load_term_lookup(deck_paths: Sequence[Path]) -> TermLookup:
     """The term lookup record for the bundled data plus these deck files, cached."""
-    from genai_cli.loader import knowledge_sources, load_knowledge
+    from genai_cli.knowledge.loader import knowledge_sources, load_knowledge
 
     def build() -> TermLookup:
         loaded = load_knowledge(deck_paths)

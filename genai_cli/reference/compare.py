@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from genai_cli.errors import UsageError
-from genai_cli.model import Algorithm, Complexity, Factor, KnowledgeBase
+from genai_cli.knowledge.model import Algorithm, Complexity, Factor, KnowledgeBase
 
 # The multipliers the growth chart shows: each step doubles the variable.
 CHART_STEPS: tuple[int, ...] = (1, 2, 4, 8)
@@ -107,7 +107,7 @@ def select_algorithms(
     Fewer than two distinct algorithms is a usage error; an unknown name is not found,
     with suggestions.
     """
-    from genai_cli.lookup import Index
+    from genai_cli.reference.lookup import Index
 
     if everything:
         if names:
@@ -170,7 +170,7 @@ def _and(names: Sequence[str]) -> str:
 
 def algorithm_to_json(algorithm: Algorithm) -> dict[str, Any]:
     """The entry's JSON with, under ``complexity``, what doubling and 10x each variable does."""
-    from genai_cli.serialize import entry_to_json
+    from genai_cli.knowledge.serialize import entry_to_json
 
     data = entry_to_json(algorithm)
     data["complexity"]["growth"] = growth_to_json(algorithm.complexity)

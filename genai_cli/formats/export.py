@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from genai_cli.errors import NotFoundError, OutputError, UsageError
-from genai_cli.loader import BUNDLED, DeckReport, deck_name
-from genai_cli.model import KINDS, Algorithm, Entry, KnowledgeBase, Myth, Term
+from genai_cli.knowledge.loader import BUNDLED, DeckReport, deck_name
+from genai_cli.knowledge.model import KINDS, Algorithm, Entry, KnowledgeBase, Myth, Term
+from genai_cli.knowledge.serialize import entry_to_data
 from genai_cli.paths import display_path
-from genai_cli.serialize import entry_to_data
 
 FORMATS = ("anki", "csv", "markdown", "json")
 TOPICS = ("terms", "algorithms", "myths", "all")

@@ -11,13 +11,13 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from genai_cli.model import KnowledgeBase
-from genai_cli.quiz.questions import Outcome, Question
-from genai_cli.render import ACCENT, DIM, LABEL, _field_grid, panel, term_panel
+from genai_cli.knowledge.model import KnowledgeBase
+from genai_cli.study.questions import Outcome, Question
+from genai_cli.views.entries import ACCENT, DIM, LABEL, _field_grid, panel, term_panel
 
 if TYPE_CHECKING:  # the session imports the store (sqlite3); `genai today` needs neither
-    from genai_cli.quiz.session import Summary
-    from genai_cli.quiz.stats import Stats, TodayPick
+    from genai_cli.study.session import Summary
+    from genai_cli.study.stats import Stats, TodayPick
 
 RIGHT = "bold green"
 WRONG = "bold red"

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from genai_cli.errors import UsageError
-from genai_cli.model import Algorithm, Entry, KnowledgeBase, Myth, Term, names_of
-from genai_cli.names import normalize
+from genai_cli.knowledge.model import Algorithm, Entry, KnowledgeBase, Myth, Term, names_of
+from genai_cli.knowledge.names import normalize
 
 TOPICS = ("terms", "algorithms", "myths", "all")
 MODES = ("choice", "typed", "flashcard", "mixed")

@@ -11,9 +11,9 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from genai_cli import render_quiz
-from genai_cli.quiz.questions import Outcome, Question, grade
-from genai_cli.quiz.session import Asker
+from genai_cli.study.questions import Outcome, Question, grade
+from genai_cli.study.session import Asker
+from genai_cli.views import quiz as render_quiz
 
 Show = Callable[[Any], None]
 

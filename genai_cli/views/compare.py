@@ -10,7 +10,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from genai_cli.compare import (
+from genai_cli.knowledge.model import Algorithm, KnowledgeBase
+from genai_cli.knowledge.names import normalize
+from genai_cli.reference.compare import (
     CAVEAT,
     CHART_STEPS,
     Growth,
@@ -20,9 +22,7 @@ from genai_cli.compare import (
     growth,
     letter_clashes,
 )
-from genai_cli.model import Algorithm, KnowledgeBase
-from genai_cli.names import normalize
-from genai_cli.render import (
+from genai_cli.views.entries import (
     ACCENT,
     DIM,
     LABEL,

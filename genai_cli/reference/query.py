@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from genai_cli.errors import NotFoundError, UsageError
-from genai_cli.model import ORIGINS, KnowledgeBase, Term
-from genai_cli.names import normalize
+from genai_cli.knowledge.model import ORIGINS, KnowledgeBase, Term
+from genai_cli.knowledge.names import normalize
 
 
 def filter_terms(

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any, ClassVar, Literal, TypeVar
 
-from genai_cli.names import normalize
+from genai_cli.knowledge.names import normalize
 
 
 class _Value:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
-from genai_cli.model import Algorithm, Entry
+from genai_cli.knowledge.model import Algorithm, Entry
 
 _INTERNAL = {"path", "line", "deck"}
 _COMMON_ORDER = {"aliases", "tags", "see_also", "prerequisites", "origin", "source"}

@@ -10,12 +10,12 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from genai_cli.errors import NotFoundError
-from genai_cli.model import KnowledgeBase, Term
-from genai_cli.quiz.questions import split_card_id
-from genai_cli.quiz.scheduler import CardState, is_due, retrievability, utc
+from genai_cli.knowledge.model import KnowledgeBase, Term
+from genai_cli.study.questions import split_card_id
+from genai_cli.study.scheduler import CardState, is_due, retrievability, utc
 
 if TYPE_CHECKING:  # the store imports sqlite3; `genai today` without progress needs neither
-    from genai_cli.quiz.store import ReviewRecord
+    from genai_cli.study.store import ReviewRecord
 
 HISTORY_DAYS = 30
 WEAKEST = 5

@@ -16,9 +16,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from genai_cli.lookup import Hit, command_for
-from genai_cli.model import Algorithm, Concept, Entry, KnowledgeBase, Term
-from genai_cli.names import normalize
+from genai_cli.knowledge.model import Algorithm, Concept, Entry, KnowledgeBase, Term
+from genai_cli.knowledge.names import normalize
+from genai_cli.reference.lookup import Hit, command_for
 
 ACCENT = "cyan"
 LABEL = "bold cyan"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from genai_cli.model import Complexity, Factor
+from genai_cli.knowledge.model import Complexity, Factor
 
 _FACTOR = re.compile(r"([a-z][a-z0-9_]*)(?:\s*\^\s*([1-9][0-9]?))?")
 _BIG_O = re.compile(r"O\s*\((.*)\)")

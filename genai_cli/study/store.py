@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from genai_cli.errors import StoreError
 from genai_cli.paths import display_path, progress_db
-from genai_cli.quiz.scheduler import CardState, utc
+from genai_cli.study.scheduler import CardState, utc
 
 BUSY_TIMEOUT_MS = 15_000
 

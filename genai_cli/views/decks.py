@@ -9,8 +9,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from genai_cli.loader import DeckReport
-from genai_cli.render import DIM, LABEL
+from genai_cli.knowledge.loader import DeckReport
+from genai_cli.views.entries import DIM, LABEL
 
 _SINGULAR = {
     "terms": "term",

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from genai_cli.loader import DATA_SUFFIXES
+from genai_cli.knowledge.loader import DATA_SUFFIXES
 from genai_cli.paths import display_path, env_deck_paths, user_decks_dir
 
 

@@ -10,8 +10,8 @@ from random import Random
 from typing import Any, TypeVar
 
 from genai_cli.errors import NotFoundError
-from genai_cli.model import Concept, Entry, KnowledgeBase, Myth, Quote
-from genai_cli.names import normalize
+from genai_cli.knowledge.model import Concept, Entry, KnowledgeBase, Myth, Quote
+from genai_cli.knowledge.names import normalize
 
 E = TypeVar("E", bound=Entry)
 
@@ -28,8 +28,8 @@ def loose_find(entries: Sequence[E], name: str, noun: str) -> E:
     ``canvas`` and ``Digital canvas`` both find the poem "Digital Canvas"; a name
     several entries answer to, or none, is not found (with suggestions).
     """
-    from genai_cli.lookup import Index
-    from genai_cli.model import names_of
+    from genai_cli.knowledge.model import names_of
+    from genai_cli.reference.lookup import Index
 
     index = Index(entries, noun)
     found = index.find(name)
@@ -93,7 +93,7 @@ def intro(kb: KnowledgeBase, slug: str) -> str:
 
 def to_json(entry: Entry, kb: KnowledgeBase) -> dict[str, Any]:
     """An entry's JSON plus the texts of the quotes that close it (``quotes``)."""
-    from genai_cli.serialize import entry_to_json
+    from genai_cli.knowledge.serialize import entry_to_json
 
     data = entry_to_json(entry)
     if isinstance(entry, Quote):

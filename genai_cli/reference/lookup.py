@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from genai_cli.errors import NotFoundError
-from genai_cli.model import (
+from genai_cli.knowledge.model import (
     Entry,
     KnowledgeBase,
     Term,
     name_keys,
 )
-from genai_cli.names import normalize
+from genai_cli.knowledge.names import normalize
 
 SEARCHABLE = ("terms", "algorithms", "concepts", "applications", "myths")
 _WORD = re.compile(r"[0-9a-z]+")

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from genai_cli.cache import KNOWLEDGE, SourceSpec, WithExtra, load_assembled, parse_cached
-from genai_cli.complexity import ComplexityError, parse_complexity
 from genai_cli.errors import DataError
-from genai_cli.model import (
+from genai_cli.knowledge.cache import KNOWLEDGE, SourceSpec, WithExtra, load_assembled, parse_cached
+from genai_cli.knowledge.complexity import ComplexityError, parse_complexity
+from genai_cli.knowledge.model import (
     KINDS,
     ORIGINS,
     Entry,
@@ -19,9 +19,9 @@ from genai_cli.model import (
     Quote,
     Source,
 )
-from genai_cli.names import is_slug, normalize
+from genai_cli.knowledge.names import is_slug, normalize
+from genai_cli.knowledge.yamlsafe import MAX_BYTES, LList, LMap, Plain, YamlError, read_yaml
 from genai_cli.paths import bundled_data_dir, display_path
-from genai_cli.yamlsafe import MAX_BYTES, LList, LMap, Plain, YamlError, read_yaml
 
 DATA_SUFFIXES = (".yaml", ".yml")
 
@@ -398,7 +398,7 @@ def _bundled_files() -> list[Path]:
 
 
 def load_files_cached(paths: Sequence[Path]) -> KnowledgeBase:
-    """:func:`load_files` behind the assembled-data cache (see genai_cli.cache).
+    """:func:`load_files` behind the assembled-data cache (see genai_cli.knowledge.cache).
 
     A warm run reads one cache file: no YAML, no validation, no cross-check, and the
     term name index comes ready-made.

@@ -12,10 +12,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from genai_cli.article import closing_quote, intro, quote_source
-from genai_cli.lookup import command_for
-from genai_cli.model import Application, Concept, Entry, KnowledgeBase, Myth, Poem, Quote
-from genai_cli.render import (
+from genai_cli.knowledge.model import Application, Concept, Entry, KnowledgeBase, Myth, Poem, Quote
+from genai_cli.reference.article import closing_quote, intro, quote_source
+from genai_cli.reference.lookup import command_for
+from genai_cli.views.entries import (
     ACCENT,
     DIM,
     LABEL,

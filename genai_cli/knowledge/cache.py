@@ -3,10 +3,10 @@
 Two levels, both under :func:`genai_cli.paths.cache_dir` (``$GENAI_CACHE_DIR`` or the
 platform's user cache directory):
 
-- ``files/``: what :func:`genai_cli.loader.parse_file` made of ONE file (its entries and
+- ``files/``: what :func:`genai_cli.knowledge.loader.parse_file` made of ONE file (its entries and
   problems), so an edit to one deck re-reads only that deck;
 - ``assembled/``: the finished, cross-checked result built from a set of files (for the
-  bundled data: the :class:`~genai_cli.model.KnowledgeBase` with its name index), so a
+  bundled data: the :class:`~genai_cli.knowledge.model.KnowledgeBase` with its name index), so a
   warm run neither parses, validates, cross-checks nor indexes anything.
 
 Every record is keyed on each source's resolved path, the path as shown in messages, its
@@ -18,7 +18,7 @@ never turn into an error a user sees.
 
 How a loader plugs in (issue 5's ``load_knowledge(deck_paths)`` for example)::
 
-    from genai_cli.cache import KNOWLEDGE, SourceSpec, WithExtra, load_assembled
+    from genai_cli.knowledge.cache import KNOWLEDGE, SourceSpec, WithExtra, load_assembled
 
     def load_knowledge(deck_paths):
         files = bundled files + every deck file, in load order
@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from genai_cli import __version__
-from genai_cli.model import KINDS, Complexity, Entry, Factor, KnowledgeBase, Source
+from genai_cli.knowledge.model import KINDS, Complexity, Entry, Factor, KnowledgeBase, Source
 
 # Bump when what is stored changes meaning (model fields, validation rules, encoding).
 SCHEMA_VERSION = 3

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # PyYAML is imported inside the functions that parse: a warm run reads the parsed-data
-# cache (genai_cli.cache) and never needs it, which saves ~12 ms of start-up.
+# cache (genai_cli.knowledge.cache) and never needs it, which saves ~12 ms of start-up.
 
 MAX_BYTES = 1024 * 1024
 MAX_NODES = 50_000
