@@ -65,7 +65,7 @@ class TestCompletionCallbacks:
         def broken() -> None:
             raise RuntimeError("the data is broken")
 
-        monkeypatch.setattr(cli_module, "_loaded", lambda **_: broken())
+        monkeypatch.setattr(cli_module.lookup, "load_all", lambda **_: broken())
         assert complete_term("lat") == []
         assert complete_other_algorithm(typer.Context(typer.main.get_command(app)), "g") == []
 
