@@ -15,7 +15,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from genai_cli.errors import OutputError
-from genai_cli.formats import export
+from genai_cli.formats import anki, export, jsondeck, markdown
 from genai_cli.knowledge import loader
 from genai_cli.knowledge.model import KINDS
 from genai_cli.knowledge.serialize import entry_to_data
@@ -41,8 +41,8 @@ def anki_notes(path: Path) -> dict[str, dict[str, object]]:
         decks = json.loads(connection.execute("select decks from col").fetchone()[0])
     finally:
         connection.close()
-    assert str(export.ANKI_MODEL_ID) in models
-    assert str(export.ANKI_DECK_ID) in decks
+    assert str(anki.ANKI_MODEL_ID) in models
+    assert str(anki.ANKI_DECK_ID) in decks
     return {
         guid: {"mid": mid, "fields": flds.split("\x1f"), "tags": tags.split()}
         for guid, mid, flds, tags in rows
@@ -60,8 +60,8 @@ class TestAnki:
         notes = anki_notes(out)
         kb = loader.load_bundled()
         assert len(notes) == len(kb.terms)
-        assert {n["mid"] for n in notes.values()} == {export.ANKI_MODEL_ID}
-        gan = notes[export.anki_guid("generative-adversarial-network")]
+        assert {n["mid"] for n in notes.values()} == {anki.ANKI_MODEL_ID}
+        gan = notes[anki.anki_guid("generative-adversarial-network")]
         front, back, source = gan["fields"]  # type: ignore[misc]
         assert front == "Generative Adversarial Network"
         assert back.startswith("A type of generative model consisting of two networks")
@@ -79,7 +79,7 @@ class TestAnki:
         cli("export", "-f", "anki", "-o", str(third))
         before, after = anki_notes(first), anki_notes(third)
         assert set(before) == set(after)
-        guid = export.anki_guid("latent-space")
+        guid = anki.anki_guid("latent-space")
         assert before[guid]["fields"] != after[guid]["fields"]
         assert after[guid]["fields"][1] == "The Latent Space of a deck."  # type: ignore[index]
 
@@ -155,9 +155,9 @@ class TestMarkdown:
             "\\[x\\](javascript:alert(1)) \\<script\\>alert(1)\\</script\\> \\*em\\* \\_u\\_"
             " \\`c\\` \\# h \\| t"
         ) in text
-        assert export.md_escape("- item\n+ more") == "\\- item + more"  # one line: + is text
-        assert export.md_escape("+ more") == "\\+ more"
-        assert export.md_escape("2. second") == "2\\. second"
+        assert markdown.md_escape("- item\n+ more") == "\\- item + more"  # one line: + is text
+        assert markdown.md_escape("+ more") == "\\+ more"
+        assert markdown.md_escape("2. second") == "2\\. second"
 
 
 class TestJson:
@@ -402,7 +402,7 @@ class TestJsonRoundTripProperty:
         first = loader.parse_text(deck, "deck.json", "deck")
         assume(first.entries)  # empty once cleaned, say: a problem, not an entry
         kb = loader.assemble(first.entries)
-        exported = export.to_json(kb, ("terms",))
+        exported = jsondeck.to_json(kb, ("terms",))
         again = loader.parse_text(exported, "export.json", "deck")
         assert again.problems == ()
         assert [entry_to_data(e) for e in again.entries] == [

@@ -1,0 +1,78 @@
+"""Anki export: an .apkg holding one note per card, with stable note GUIDs.
+
+genanki is imported only when an Anki package is written.
+"""
+
+from __future__ import annotations
+
+import html
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from genai_cli.formats.cards import Card
+
+# Fixed ids: Anki recognises the note type and the deck across exports, and each note's
+# GUID is derived from its slug, so importing a newer export updates notes in place.
+ANKI_MODEL_ID = 1_734_917_071
+ANKI_DECK_ID = 1_734_917_072
+ANKI_DECK_NAME = "genai"
+
+
+def _anki_html(text: str) -> str:
+    return html.escape(text, quote=False).replace("\n", "<br>")
+
+
+def anki_guid(slug: str) -> str:
+    """The note GUID for an entry: from its slug alone, so it survives any edit of the text."""
+    import genanki
+
+    return str(genanki.guid_for("genai", slug))
+
+
+def write_anki(items: Sequence[Card], path: Path) -> None:
+    """An .apkg (a zip holding the SQLite collection) with one note per card."""
+    import itertools
+    import sqlite3
+    import time
+    import zipfile
+
+    import genanki
+
+    model = genanki.Model(
+        ANKI_MODEL_ID,
+        "genai card",
+        fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Source"}],
+        templates=[
+            {
+                "name": "Card 1",
+                "qfmt": "{{Front}}",
+                "afmt": '{{FrontSide}}<hr id="answer">{{Back}}<br><br><small>{{Source}}</small>',
+            }
+        ],
+    )
+    deck = genanki.Deck(ANKI_DECK_ID, ANKI_DECK_NAME)
+    for card in items:
+        deck.add_note(
+            genanki.Note(
+                model=model,
+                fields=[_anki_html(card.front), _anki_html(card.back), _anki_html(card.source)],
+                tags=list(card.tags),
+                guid=anki_guid(card.slug),
+            )
+        )
+    # genanki's own write_to_file leaves its temporary database behind; this does not.
+    with tempfile.TemporaryDirectory() as scratch:
+        database = Path(scratch) / "collection.anki2"
+        connection = sqlite3.connect(database)
+        try:
+            now = time.time()
+            genanki.Package(deck).write_to_db(
+                connection.cursor(), now, itertools.count(int(now * 1000))
+            )
+            connection.commit()
+        finally:
+            connection.close()
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.write(database, "collection.anki2")
+            archive.writestr("media", "{}")

@@ -1,0 +1,45 @@
+"""Markdown export: a study sheet whose text Markdown shows literally."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from genai_cli.formats.cards import Card
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!{}])")
+_MD_LIST_START = re.compile(r"^([-+=])|^(\d+)([.)])")
+
+
+def md_escape(text: str) -> str:
+    """Text as Markdown shows it literally: no emphasis, links, HTML, headings or lists."""
+    flat = " ".join(text.split())
+    escaped = _MD_SPECIAL.sub(r"\\\1", flat)
+    return _MD_LIST_START.sub(
+        lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), escaped
+    )
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [md_escape(p) for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def to_markdown(items: Sequence[Card]) -> str:
+    """A study sheet: a section per kind, a heading per card, the answer beneath."""
+    titles = {"term": "Terms", "algorithm": "Algorithms", "myth": "Myths"}
+    lines = ["# genai study sheet", ""]
+    for kind, title in titles.items():
+        group = [c for c in items if c.kind == kind]
+        if not group:
+            continue
+        lines += [f"## {title}", ""]
+        for card in group:
+            lines += [f"### {md_escape(card.front)}", ""]
+            for paragraph in _paragraphs(card.back):
+                lines += [paragraph, ""]
+            meta = []
+            if card.tags:
+                meta.append("Tags: " + md_escape(", ".join(card.tags)))
+            meta.append("Source: " + md_escape(card.source))
+            lines += ["*" + " · ".join(meta) + "*", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,251 @@
+"""The schema of every kind and the parsing of one file's text into model objects.
+
+Field parsers, the field tables per kind and ``parse_text``: YAML text in, validated
+entries and ``file:line: what is wrong`` problems out. No file system access here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from genai_cli.knowledge.complexity import ComplexityError, parse_complexity
+from genai_cli.knowledge.model import (
+    KINDS,
+    ORIGINS,
+    Entry,
+    Source,
+)
+from genai_cli.knowledge.names import is_slug
+from genai_cli.knowledge.yamlsafe import LList, LMap, Plain, YamlError, read_yaml
+
+
+class _Problem(Exception):
+    def __init__(self, message: str, line: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, Plain):
+        if value.kind == "null":
+            return "empty"
+        return f"read by YAML as a {value.kind} ({value.text!r}); put it in quotes if text is meant"
+    if isinstance(value, LMap):
+        return "a mapping"
+    if isinstance(value, LList):
+        return "a list"
+    return f"{type(value).__name__}"
+
+
+def _text(value: Any, *, empty_ok: bool = False) -> str:
+    if not isinstance(value, str):
+        raise _Problem(f"must be text, but is {_describe(value)}", getattr(value, "line", 0))
+    if not empty_ok and not value.strip():
+        raise _Problem("must not be empty")
+    return value.strip() if not empty_ok else value
+
+
+def _slug(value: Any) -> str:
+    text = _text(value)
+    if not is_slug(text):
+        raise _Problem(f"{text!r} is not a slug (lower-case letters, digits, single hyphens)")
+    return text
+
+
+def _list(value: Any, item: Callable[[Any], str]) -> tuple[str, ...]:
+    if not isinstance(value, LList):
+        raise _Problem(f"must be a list, but is {_describe(value)}", getattr(value, "line", 0))
+    out = []
+    for index, element in enumerate(value):
+        try:
+            out.append(item(element))
+        except _Problem as problem:
+            raise _Problem(f"item {index + 1} {problem.message}", value.item_lines[index]) from None
+    return tuple(out)
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    return _list(value, _text)
+
+
+def _slugs(value: Any) -> tuple[str, ...]:
+    return _list(value, _slug)
+
+
+def _lines(value: Any) -> tuple[str, ...]:
+    return tuple(line.rstrip() for line in _list(value, lambda v: _text(v, empty_ok=True)))
+
+
+def _origin(value: Any) -> str:
+    text = _text(value)
+    if text not in ORIGINS:
+        raise _Problem(f"must be one of {', '.join(ORIGINS)}, not {text!r}")
+    return text
+
+
+def _mapping(value: Any, fields: Sequence[str]) -> LMap:
+    if not isinstance(value, LMap):
+        raise _Problem(f"must be a mapping, but is {_describe(value)}", getattr(value, "line", 0))
+    unknown = [k for k in value if k not in fields]
+    if unknown:
+        key = unknown[0]
+        raise _Problem(
+            f"unknown field {key!r} (expected {', '.join(fields)})",
+            value.key_lines[key],
+        )
+    missing = [f for f in fields if f not in value]
+    if missing:
+        raise _Problem(f"missing field {missing[0]!r}", value.line)
+    return value
+
+
+def _source(value: Any) -> Source:
+    mapping = _mapping(value, ("title", "author", "year"))
+    year = mapping["year"]
+    if not (isinstance(year, Plain) and year.kind == "int" and year.text.isdigit()):
+        raise _Problem("year must be a whole number such as 2017", mapping.key_lines["year"])
+    return Source(
+        title=_text(mapping["title"]),
+        author=_text(mapping["author"]),
+        year=int(year.text),
+    )
+
+
+def _complexity(value: Any) -> Any:
+    mapping = _mapping(value, ("stated", "variables"))
+    variables = mapping["variables"]
+    if not isinstance(variables, LMap):
+        raise _Problem(f"variables must be a mapping, but is {_describe(variables)}", mapping.line)
+    meanings = {}
+    for symbol, meaning in variables.items():
+        try:
+            meanings[symbol] = _text(meaning)
+        except _Problem as problem:
+            raise _Problem(
+                f"variable {symbol!r} {problem.message}", variables.key_lines[symbol]
+            ) from None
+    try:
+        return parse_complexity(_text(mapping["stated"]), meanings)
+    except ComplexityError as exc:
+        raise _Problem(str(exc), mapping.key_lines["stated"]) from None
+
+
+_Parse = Callable[[Any], Any]
+
+_COMMON: dict[str, _Parse] = {
+    "aliases": _texts,
+    "tags": _texts,
+    "see_also": _slugs,
+    "origin": _origin,
+    "source": _source,
+}
+_TEXT: _Parse = _text
+_FIELDS: dict[str, tuple[dict[str, _Parse], dict[str, _Parse]]] = {
+    # kind: (required fields, optional fields beyond the common ones)
+    "terms": ({"name": _TEXT, "definition": _TEXT}, {"prerequisites": _slugs}),
+    "algorithms": (
+        {
+            "name": _TEXT,
+            "description": _TEXT,
+            "complexity": _complexity,
+            "use_case": _TEXT,
+        },
+        {},
+    ),
+    "concepts": ({"name": _TEXT, "body": _TEXT}, {"prerequisites": _slugs}),
+    "applications": ({"name": _TEXT, "description": _TEXT}, {}),
+    "myths": ({"myth": _TEXT, "fact": _TEXT}, {}),
+    "quotes": ({"text": _TEXT}, {"context": _slug}),
+    "poems": ({"title": _TEXT, "lines": _lines}, {}),
+}
+
+
+def _singular(kind: str) -> str:
+    return KINDS[kind].kind
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What one file gave: the entries that validated, and every problem found."""
+
+    path: str
+    entries: tuple[Entry, ...]
+    problems: tuple[str, ...]
+
+
+def parse_text(data: str | bytes, path: str, deck: str | None = None) -> Parsed:
+    """Validate one file's text; entries with problems are left out and reported."""
+    try:
+        root = read_yaml(data)
+    except YamlError as exc:
+        return Parsed(path, (), (f"{path}:{exc.line}: {exc.message}",))
+    if root is None:
+        return Parsed(path, (), ())
+    if not isinstance(root, LMap):
+        line = getattr(root, "line", 1)
+        return Parsed(
+            path,
+            (),
+            (f"{path}:{line}: the file must be a mapping of kinds ({', '.join(KINDS)}) to lists",),
+        )
+    entries: list[Entry] = []
+    problems: list[str] = []
+    for kind, items in root.items():
+        key_line = root.key_lines[kind]
+        if kind not in KINDS:
+            problems.append(
+                f"{path}:{key_line}: unknown kind {kind!r} (expected one of: {', '.join(KINDS)})"
+            )
+            continue
+        if isinstance(items, Plain) and items.kind == "null":
+            continue
+        if not isinstance(items, LList):
+            problems.append(
+                f"{path}:{key_line}: {kind} must be a list of entries, but is {_describe(items)}"
+            )
+            continue
+        for index, item in enumerate(items):
+            line = items.item_lines[index]
+            try:
+                entries.append(_entry(kind, item, path, line, deck))
+            except _Problem as problem:
+                label = _entry_label(kind, item, index)
+                problems.append(f"{path}:{problem.line or line}: {label}: {problem.message}")
+    return Parsed(path, tuple(entries), tuple(problems))
+
+
+def _entry_label(kind: str, item: Any, index: int) -> str:
+    slug = item.get("slug") if isinstance(item, LMap) else None
+    if isinstance(slug, str) and slug:
+        return f"{_singular(kind)} {slug!r}"
+    return f"{_singular(kind)} #{index + 1}"
+
+
+def _entry(kind: str, item: Any, path: str, line: int, deck: str | None) -> Entry:
+    if not isinstance(item, LMap):
+        raise _Problem(f"must be a mapping of fields, but is {_describe(item)}", line)
+    required, optional = _FIELDS[kind]
+    known = {"slug": _slug, **required, **_COMMON, **optional}
+    for key in item:
+        if key not in known:
+            raise _Problem(f"unknown field {key!r}", item.key_lines[key])
+    for key in ("slug", *required):
+        if key not in item:
+            raise _Problem(f"missing field {key!r}", item.line)
+    values: dict[str, Any] = {}
+    for key, parse in known.items():
+        if key not in item:
+            continue
+        raw = item[key]
+        if key not in required and key != "slug" and isinstance(raw, Plain) and raw.kind == "null":
+            continue
+        try:
+            values[key] = parse(raw)
+        except _Problem as problem:
+            raise _Problem(
+                f"{key} {problem.message}", problem.line or item.key_lines[key]
+            ) from None
+    return KINDS[kind](**values, path=path, line=item.line, deck=deck)
