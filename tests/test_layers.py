@@ -131,3 +131,37 @@ class TestLayers:
     @pytest.mark.parametrize("module", sorted(MODULES))
     def test_no_module_over_450_lines(self, module: str) -> None:
         assert len(MODULES[module].read_text(encoding="utf-8").splitlines()) <= 450
+
+
+def third_party_imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+# Each library and the only modules that may import it (ruff's banned-api works per rule
+# and per file, so it cannot tell questionary in views/prompts.py from questionary in
+# views/quiz.py; this can).
+CONFINED = {
+    "typer": ("genai_cli.cli",),
+    "click": ("genai_cli.cli",),
+    "questionary": ("genai_cli.views.prompts",),
+    "prompt_toolkit": ("genai_cli.views.prompts",),
+    "rich": ("genai_cli.views",),
+}
+
+
+class TestLibrariesInTheirRooms:
+    """Typer in the CLI, questionary in the prompt adapter, Rich in the views."""
+
+    @pytest.mark.parametrize("module", sorted(MODULES))
+    def test_confined(self, module: str) -> None:
+        for library in third_party_imports(MODULES[module]) & set(CONFINED):
+            rooms = CONFINED[library]
+            assert any(module == r or module.startswith(r + ".") for r in rooms), (
+                f"{module} imports {library}, which belongs in {', '.join(rooms)}"
+            )
