@@ -23,7 +23,14 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("GENAI_HOME", str(home))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("COLUMNS", "80")
-    for name in ("GENAI_DECKS", "FORCE_COLOR", "NO_COLOR", "GENAI_DEBUG", "GENAI_CACHE_DIR"):
+    for name in (
+        "GENAI_DECKS",
+        "FORCE_COLOR",
+        "NO_COLOR",
+        "GENAI_DEBUG",
+        "GENAI_CACHE_DIR",
+        "GENAI_NOW",
+    ):
         monkeypatch.delenv(name, raising=False)
     yield home
 

@@ -12,7 +12,7 @@ from tests.conftest import ROOT
 PACKAGE = ROOT / "genai_cli"
 
 # Rank of each layer: a module may import its own layer and lower ranks only.
-# errors, paths and the version (genai_cli/__init__) are shared by every layer.
+# errors, paths, the clock and the version (genai_cli/__init__) are shared by every layer.
 RANKS = {
     "base": 0,
     "knowledge": 1,
@@ -22,7 +22,7 @@ RANKS = {
     "views": 3,
     "frame": 4,
 }
-BASE = {"genai_cli", "genai_cli.errors", "genai_cli.paths"}
+BASE = {"genai_cli", "genai_cli.clock", "genai_cli.errors", "genai_cli.paths"}
 FRAME = {"genai_cli.cli", "genai_cli.entry", "genai_cli.runner", "genai_cli.__main__"}
 SIBLINGS_APART = {"reference", "study", "formats"}  # same rank, but never import each other
 
@@ -115,6 +115,7 @@ class TestLayers:
         assert top == [
             "__init__.py",
             "__main__.py",
+            "clock.py",
             "entry.py",
             "errors.py",
             "paths.py",

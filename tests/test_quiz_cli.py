@@ -9,7 +9,7 @@ from pathlib import Path
 
 from genai_cli.knowledge.loader import load_bundled
 from genai_cli.study.questions import Question, QuestionMaker, candidates
-from genai_cli.study.session import plan
+from genai_cli.study.selection import plan
 from genai_cli.study.store import SCHEMA_VERSION
 from tests.conftest import Invoke
 

@@ -8,7 +8,7 @@ import pytest
 
 from genai_cli.study.questions import AGAIN, EASY, GOOD, HARD, CardRef
 from genai_cli.study.scheduler import CardState, is_due, new_card, retrievability, review
-from genai_cli.study.session import next_due, plan
+from genai_cli.study.selection import next_due, plan
 
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from genai_cli.knowledge.loader import load_bundled
 from genai_cli.study import questions as q
 from genai_cli.study.questions import Outcome, Question, QuestionMaker, candidates
-from genai_cli.study.session import plan, run
+from genai_cli.study.selection import plan
+from genai_cli.study.session import run
 from genai_cli.study.store import Store, open_store
 
 KB = load_bundled()

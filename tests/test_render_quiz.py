@@ -16,6 +16,7 @@ from genai_cli.study.session import Answered, Summary
 from genai_cli.study.stats import compute
 from genai_cli.study.store import ReviewRecord
 from genai_cli.views import quiz as render_quiz
+from genai_cli.views import stats as stats_views
 from tests.conftest import assert_golden
 
 KB = load_bundled()
@@ -88,7 +89,7 @@ class TestQuizViews:
         now = T0 + timedelta(hours=1)
         stats = compute(KB, states, reviews, now)
         assert (stats.reviews, stats.correct, stats.cards, stats.due_now) == (3, 2, 3, 3)
-        assert_golden("quiz_stats.txt", render(render_quiz.stats_view(stats, now)))
+        assert_golden("quiz_stats.txt", render(stats_views.stats_view(stats, now)))
 
     @pytest.mark.parametrize(
         ("offset", "expected"),

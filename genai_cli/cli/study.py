@@ -16,21 +16,11 @@ from genai_cli.cli.app import (
     print_json,
     show,
 )
+from genai_cli.clock import local_zone
+from genai_cli.clock import now as clock_now
 
 if TYPE_CHECKING:
     pass
-
-
-def _utc_now() -> Any:
-    from datetime import datetime, timezone
-
-    return datetime.now(timezone.utc)
-
-
-def _local_zone() -> Any:
-    from datetime import datetime
-
-    return datetime.now().astimezone().tzinfo
 
 
 def _progress_store(now: Any) -> Any:
@@ -78,7 +68,7 @@ def quiz_command(
     import random
 
     from genai_cli.errors import Interrupted
-    from genai_cli.study import session
+    from genai_cli.study import selection, session
     from genai_cli.study.questions import QuestionMaker, candidates
     from genai_cli.views import quiz as render_quiz
     from genai_cli.views.prompts import make_asker
@@ -86,21 +76,21 @@ def quiz_command(
     kb = knowledge()
     refs = candidates(kb, topic, mode)
     chosen_seed: object = seed if seed is not None else random.SystemRandom().getrandbits(64)
-    now = _utc_now()
+    now = clock_now()
     with _progress_store(now) as store:
         states = store.cards()
-        cards = session.plan(
+        cards = selection.plan(
             refs, states, now, count=count, seed=chosen_seed, due_only=due, new_cap=new
         )
         if not cards:
-            show(render_quiz.nothing_to_ask(session.next_due(refs, states), now, due))
+            show(render_quiz.nothing_to_ask(selection.next_due(refs, states), now, due))
             return
         asker = make_asker(show, plain=plain)
-        summary = session.run(QuestionMaker(kb), cards, asker, store, _utc_now, seed=chosen_seed)
+        summary = session.run(QuestionMaker(kb), cards, asker, store, clock_now, seed=chosen_seed)
     if summary.stopped == "interrupted":
         kept = len(summary.answered)
         raise Interrupted(f"interrupted; {kept} answer{'s' if kept != 1 else ''} kept")
-    show(render_quiz.summary_view(summary, _utc_now()))
+    show(render_quiz.summary_view(summary, clock_now()))
 
 
 @app.command("stats")
@@ -115,7 +105,7 @@ def stats_command(
     """Your progress: reviews, accuracy, cards due, estimated retention, weakest items."""
     from genai_cli.paths import display_path, progress_db
 
-    now = _utc_now()
+    now = clock_now()
     if reset:
         if not progress_db().exists():
             sys.stdout.write("No progress to reset.\n")
@@ -130,11 +120,11 @@ def stats_command(
 
     kb = knowledge()
     with _progress_store(now) as store:
-        stats = compute(kb, store.cards(), store.reviews(), now, tz=_local_zone())
+        stats = compute(kb, store.cards(), store.reviews(), now, tz=local_zone())
     if as_json:
         print_json(to_json(stats))
         return
-    from genai_cli.views.quiz import stats_view
+    from genai_cli.views.stats import stats_view
 
     show(stats_view(stats, now))
 
@@ -147,8 +137,8 @@ def today_command(as_json: JsonOption = False) -> None:
     from genai_cli.study.stats import term_of_the_day
 
     kb = knowledge()
-    now = _utc_now()
-    zone = _local_zone()
+    now = clock_now()
+    zone = local_zone()
     states = {}
     if progress_db().exists():  # looking at a term creates no database
         with _progress_store(now) as store:
@@ -165,6 +155,6 @@ def today_command(as_json: JsonOption = False) -> None:
             }
         )
         return
-    from genai_cli.views.quiz import today_view
+    from genai_cli.views.stats import today_view
 
     show(today_view(pick, kb, now.astimezone(zone).date()))

@@ -6,7 +6,6 @@ stops the quiz (end of input, Ctrl-C, SIGKILL) keeps every answer given so far.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +13,7 @@ from functools import partial
 from typing import Literal, Protocol
 
 from genai_cli.study.questions import AGAIN, CardRef, Outcome, Question, QuestionMaker, grade
-from genai_cli.study.scheduler import CardState, is_due, retrievability, review
+from genai_cli.study.scheduler import CardState, review
 from genai_cli.study.store import ReviewRecord, Store
 
 Stopped = Literal["done", "end-of-input", "interrupted"]
@@ -58,56 +57,6 @@ class Summary:
     @property
     def seconds(self) -> float:
         return max(0.0, (self.finished - self.started).total_seconds())
-
-
-def plan(
-    refs: Sequence[CardRef],
-    states: dict[str, CardState],
-    now: datetime,
-    *,
-    count: int,
-    seed: object,
-    due_only: bool = False,
-    new_cap: int | None = None,
-) -> list[CardRef]:
-    """Due cards first (lowest retrievability first), then new ones; one card per entry."""
-    due = [r for r in refs if r.card_id in states and is_due(states[r.card_id], now)]
-    due.sort(
-        key=lambda r: (
-            retrievability(states[r.card_id], now),
-            states[r.card_id].stability or 0.0,
-            r.card_id,
-        )
-    )
-    chosen: list[CardRef] = []
-    slugs: set[str] = set()
-
-    def take(ref: CardRef) -> bool:
-        if len(chosen) >= count or ref.slug in slugs:
-            return False
-        chosen.append(ref)
-        slugs.add(ref.slug)
-        return True
-
-    for ref in due:
-        take(ref)
-    if due_only:
-        return chosen
-    fresh = [r for r in refs if r.card_id not in states]
-    random.Random(f"{seed}:new").shuffle(fresh)
-    cap = count if new_cap is None else new_cap
-    added = 0
-    for ref in fresh:
-        if added >= cap or len(chosen) >= count:
-            break
-        added += take(ref)
-    return chosen
-
-
-def next_due(refs: Sequence[CardRef], states: dict[str, CardState]) -> datetime | None:
-    """When the earliest of ``refs`` already seen is due again."""
-    dues = [states[r.card_id].due for r in refs if r.card_id in states]
-    return min(dues) if dues else None
 
 
 def run(
