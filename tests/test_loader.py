@@ -88,6 +88,7 @@ class TestBundledData:
             "myths": 2,
             "quotes": 11,
             "poems": 3,
+            "contrasts": 0,
         }
 
     def test_article_wording_is_kept(self) -> None:

@@ -49,10 +49,18 @@ from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from genai_cli import __version__
-from genai_cli.knowledge.model import KINDS, Complexity, Entry, Factor, KnowledgeBase, Source
+from genai_cli.knowledge.model import (
+    KINDS,
+    Complexity,
+    Entry,
+    Factor,
+    KnowledgeBase,
+    Point,
+    Source,
+)
 
 # Bump when what is stored changes meaning (model fields, validation rules, encoding).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _MAGIC = b"genai-cache\n"
 # magic, the CRC-32 of everything after the header, the length of the fingerprint; then
@@ -113,10 +121,19 @@ def _complexity_in(value: Any) -> Complexity:
     return Complexity(value[0], tuple(Factor(*f) for f in value[1]))
 
 
+def _points_out(value: tuple[Point, ...]) -> Any:
+    return tuple((p.aspect, p.values) for p in value)
+
+
+def _points_in(value: Any) -> tuple[Point, ...]:
+    return tuple(Point(aspect, tuple(values)) for aspect, values in value)
+
+
 # Entry fields holding model objects rather than text, numbers or tuples of text.
 _NESTED: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
     "source": (_source_out, _source_in),
     "complexity": (_complexity_out, _complexity_in),
+    "points": (_points_out, _points_in),
 }
 
 
