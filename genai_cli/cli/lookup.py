@@ -146,27 +146,27 @@ def compare_command(
     names: Annotated[
         list[str] | None,
         optional_name(
-            "ALGORITHM...",
-            "Two or more algorithms: slug, name, alias or acronym (gan, vae, diffusion).",
+            "NAME...",
+            "Two to four terms or algorithms: name, alias or acronym (gan vae, gpt bert).",
             complete_other_algorithm,
         ),
     ] = None,
     every: Annotated[bool, typer.Option("--all", help="Compare every algorithm.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Compare algorithms side by side, and what their stated complexities mean."""
-    from genai_cli.reference.compare import select_algorithms
+    """How terms or algorithms differ, point by point, and how their costs grow."""
+    from genai_cli.reference.compare import select_comparison
 
     kb = knowledge()
-    algorithms = select_algorithms(kb, names or [], everything=every)
+    comparison = select_comparison(kb, names or [], everything=every)
     if as_json:
         from genai_cli.reference.compare import compare_to_json
 
-        print_json(compare_to_json(algorithms))
+        print_json(compare_to_json(comparison))
         return
     from genai_cli.views.compare import compare_view
 
-    show(compare_view(algorithms, kb))
+    show(compare_view(comparison, kb))
 
 
 @app.command("algorithms")

@@ -21,6 +21,7 @@ from genai_cli.knowledge.names import normalize
 from genai_cli.reference.lookup import Hit, command_for
 
 ACCENT = "cyan"
+MEASURE = 100  # the widest a panel or a paragraph gets: a comfortable reading measure
 LABEL = "bold cyan"
 DIM = "dim"
 
