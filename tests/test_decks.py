@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from genai_cli.knowledge import decks, loader
-from tests.conftest import ROOT, Invoke, assert_golden
+from tests.conftest import ROOT, Invoke, assert_golden, flat
 from tests.hostile import (
     NEW_TERM,
     SYNTAX_ERROR,
@@ -268,7 +268,7 @@ class TestHostileDecksAcceptance:
         assert all(d["problems"] for d in data[1:])
         shown = cli("decks").stdout
         assert shown.count("skipped:") == 5
-        assert "5 decks, 5 skipped" in shown
+        assert "5 decks besides the bundled data, 5 skipped" in shown
 
     @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
     def test_not_a_regular_file_is_skipped_without_blocking(
@@ -385,3 +385,71 @@ class TestDecksView:
         assert result.stderr == ""
         assert_golden("decks.txt", result.stdout)
         assert "skipped: line 4: YAML syntax" in result.stdout
+        assert "data" not in result.stdout.split()  # the bundled install path: --verbose only
+        verbose = cli("--deck", "tests/fixtures/decks", "decks", "--verbose").stdout
+        assert "data" in verbose.split()
+
+    @pytest.mark.parametrize("width", [40, 60, 100])
+    def test_paths_break_only_after_a_slash(
+        self, cli: Invoke, monkeypatch: pytest.MonkeyPatch, width: int
+    ) -> None:
+        monkeypatch.chdir(ROOT)
+        out = cli("--deck", "tests/fixtures/decks", "decks", env={"COLUMNS": str(width)}).stdout
+        cells = [line.strip() for line in out.splitlines()]
+        assert "tests/fixtures/decks/classroom.yaml" in cells or (
+            "tests/fixtures/decks/" in cells and "classroom.yaml" in cells
+        )
+
+
+REVIEW_DECK = """\
+terms:
+  - slug: chain-of-density
+    name: Chain of Density
+    aliases: [CoD]
+    definition: A summarization prompt that asks a model to rewrite a summary, denser each time.
+    see_also: [chain-of-thougth]
+
+  - slug: my-rag
+    name: Retrieval-Augmented Generation
+    definition: My own notes on RAG.
+
+  - slug: toolformer
+    name: Toolformer
+    verified: no
+"""
+
+
+class TestGentleDecks:
+    """The UX review's deck (section 7): one broken entry costs only that entry."""
+
+    def test_good_entries_still_served(self, cli: Invoke, deck_dir: Path) -> None:
+        deck = write(deck_dir / "mydeck.yaml", REVIEW_DECK)
+        result = cli("term", "cod")
+        assert result.exit_code == 0
+        assert "denser each time" in flat(result.stdout)
+        shown = loader.display_path(deck)
+        assert result.stderr.splitlines() == [
+            f"genai: warning: {shown}:2: term 'chain-of-density': see_also 'chain-of-thougth' is"
+            " not a known entry; did you mean chain-of-thought-prompting?; link dropped",
+            f"genai: warning: {shown}:12: term 'toolformer': missing field 'definition'; entry"
+            f" skipped (1 more: genai validate {shown})",
+        ]
+        assert cli("term", "toolformer").exit_code == 1
+        data = json.loads(cli("decks", "--json").stdout)
+        assert data[1]["status"] == "loaded" and data[1]["left_out"] == 1
+        assert "1 broken left out" in cli("decks", env={"COLUMNS": "120"}).stdout
+
+    def test_validate_reports_every_problem_sorted(self, cli: Invoke, deck_dir: Path) -> None:
+        deck = write(deck_dir / "mydeck.yaml", REVIEW_DECK)
+        result = cli("validate", env={"COLUMNS": "100"})
+        assert result.exit_code == 2
+        shown = loader.display_path(deck)
+        assert result.stdout.splitlines() == [
+            f"{shown}:2: term 'chain-of-density': see_also 'chain-of-thougth' is not a known"
+            " entry; did you mean chain-of-thought-prompting?",
+            f"{shown}:12: term 'toolformer': missing field 'definition'",
+            f"{shown}:14: term 'toolformer': unknown field 'verified'",
+            f"{shown}:8: warning: term 'my-rag': same name as bundled term"
+            " 'retrieval-augmented-generation'",
+            "3 problems, 1 warning (1 file checked)",
+        ]

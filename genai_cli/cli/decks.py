@@ -27,7 +27,12 @@ if TYPE_CHECKING:
 
 @app.command("decks")
 @guarded
-def decks_command(as_json: JsonOption = False) -> None:
+def decks_command(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also show where the bundled data is.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
     """List the bundled data and every deck, with entries per kind.
 
     A deck that cannot be used is marked skipped, with its first problem.
@@ -45,6 +50,7 @@ def decks_command(as_json: JsonOption = False) -> None:
                     "counts": dict(r.counts),
                     "overrides": r.overrides,
                     "problems": list(r.problems),
+                    "left_out": r.left_out,
                 }
                 for r in loaded.sources
             ]
@@ -52,7 +58,7 @@ def decks_command(as_json: JsonOption = False) -> None:
         return
     from genai_cli.views.decks import decks_table
 
-    show(decks_table(loaded.sources))
+    show(decks_table(loaded.sources, verbose=verbose))
 
 
 def _plural(n: int, word: str) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import stat
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -10,10 +9,18 @@ from pathlib import Path
 
 from genai_cli.errors import DataError
 from genai_cli.knowledge.cache import KNOWLEDGE, SourceSpec, WithExtra, load_assembled, parse_cached
+from genai_cli.knowledge.checks import (
+    by_place,
+    contrast_problems,
+    cross_check,
+    link_problems,
+    links,
+    name_problems,
+    slug_problems,
+)
 from genai_cli.knowledge.model import (
     KINDS,
     Concept,
-    Contrast,
     Entry,
     KnowledgeBase,
     Quote,
@@ -25,120 +32,6 @@ from genai_cli.knowledge.yamlsafe import MAX_BYTES
 from genai_cli.paths import bundled_data_dir, display_path
 
 DATA_SUFFIXES = (".yaml", ".yml")
-
-
-def _names(entry: Entry) -> Iterable[str]:
-    yield entry.slug
-    if entry.label != entry.slug and entry.kind not in ("myth", "quote"):
-        yield entry.label
-    yield from entry.aliases
-
-
-# A problem found between entries, with the entry it is reported on.
-Blame = tuple[Entry, str]
-
-
-def _slug_problems(entries: Sequence[Entry]) -> list[Blame]:
-    problems: list[Blame] = []
-    by_slug: dict[str, Entry] = {}
-    for entry in entries:
-        first = by_slug.setdefault(entry.slug, entry)
-        if first is not entry:
-            problems.append(
-                (
-                    entry,
-                    f"{entry.location}: {entry.kind} {entry.slug!r}: slug already used by"
-                    f" {first.kind} at {first.location}",
-                )
-            )
-    return problems
-
-
-def _name_problems(entries: Sequence[Entry]) -> list[Blame]:
-    problems: list[Blame] = []
-    owners: dict[tuple[str, str], Entry] = {}
-    for entry in entries:
-        for name in dict.fromkeys(normalize(n) for n in _names(entry)):
-            if not name:
-                continue
-            owner = owners.setdefault((entry.kind, name), entry)
-            if owner is not entry and owner.slug != entry.slug:
-                problems.append(
-                    (
-                        entry,
-                        f"{entry.location}: {entry.kind} {entry.slug!r}: name or alias {name!r} is"
-                        f" already a name of {owner.kind} {owner.slug!r} ({owner.location})",
-                    )
-                )
-    return problems
-
-
-def closest(target: str, known: Iterable[str]) -> str | None:
-    """The known slug most like ``target`` (a likely typo), if any is close enough."""
-    from rapidfuzz import fuzz, process
-
-    found = process.extractOne(target, list(known), scorer=fuzz.ratio, score_cutoff=70)
-    return None if found is None else str(found[0])
-
-
-def _unknown(target: str, known: Mapping[str, Entry]) -> str:
-    guess = closest(target, known)
-    hint = f"; did you mean {guess}?" if guess else ""
-    return f"{target!r} is not a known entry{hint}"
-
-
-def _links(entry: Entry) -> list[tuple[str, str]]:
-    """(field, slug) of every link an entry may lose: see_also, prerequisites, context."""
-    links = [("see_also", s) for s in entry.see_also]
-    links += [("prerequisites", s) for s in getattr(entry, "prerequisites", ())]
-    if isinstance(entry, Quote) and entry.context:
-        links.append(("context", entry.context))
-    return links
-
-
-def _link_problems(entries: Iterable[Entry], known: Mapping[str, Entry]) -> list[Blame]:
-    problems: list[Blame] = []
-    for entry in entries:
-        for field_name, target in _links(entry):
-            where = f"{entry.location}: {entry.kind} {entry.slug!r}: {field_name}"
-            if target not in known:
-                problems.append((entry, f"{where} {_unknown(target, known)}"))
-            elif target == entry.slug:
-                problems.append((entry, f"{where} links to itself"))
-    return problems
-
-
-CONTRASTABLE = ("term", "algorithm")
-
-
-def _contrast_problems(entries: Iterable[Entry], known: Mapping[str, Entry]) -> list[Blame]:
-    """Contrasts naming an entry that is not there, or not a term or algorithm, or a set twice."""
-    problems: list[Blame] = []
-    sets: dict[frozenset[str], Contrast] = {}
-    for entry in entries:
-        if not isinstance(entry, Contrast):
-            continue
-        where = f"{entry.location}: contrast {entry.slug!r}: between"
-        for target in entry.between:
-            other = known.get(target)
-            if other is None:
-                problems.append((entry, f"{where} {_unknown(target, known)}"))
-            elif other.kind not in CONTRASTABLE:
-                problems.append(
-                    (entry, f"{where} {target!r} is a {other.kind}, not a term or algorithm")
-                )
-        first = sets.setdefault(frozenset(entry.between), entry)
-        if first is not entry:
-            problems.append((entry, f"{where} names the same entries as contrast {first.slug!r}"))
-    return problems
-
-
-def cross_check(entries: Sequence[Entry]) -> list[str]:
-    """Problems between entries: duplicate slugs, colliding names, links to nothing."""
-    known = {e.slug: e for e in entries}
-    found = _slug_problems(entries) + _name_problems(entries) + _link_problems(entries, known)
-    found += _contrast_problems(entries, known)
-    return [message for _entry, message in found]
 
 
 def assemble(entries: Iterable[Entry]) -> KnowledgeBase:
@@ -358,14 +251,14 @@ def _load_knowledge(bundled_files: Sequence[Path], deck_paths: Sequence[Path]) -
             warnings.append(skip_warning(parsed.problems, parsed.path))
             continue
         warnings += [entry_skip_warning(g, parsed.path) for g in parsed.broken]
-        clashes = _slug_problems(parsed.entries) + _name_problems(parsed.entries)
+        clashes = slug_problems(parsed.entries) + name_problems(parsed.entries)
         gone = {id(e) for e, _m in clashes}
         warnings += [entry_skip_warning([m], parsed.path) for _e, m in clashes]
         kept[parsed.path] = [e for e in parsed.entries if id(e) not in gone]
     while True:
         merged = _merge([*bundled, *(e for entries in kept.values() for e in entries)])
         fresh = [e for e in merged.values() if e.deck is not None]
-        broken = _contrast_problems(fresh, merged)
+        broken = contrast_problems(fresh, merged)
         if not broken:
             break
         for entry, message in broken:  # drop the contrast, then look again
@@ -373,9 +266,9 @@ def _load_knowledge(bundled_files: Sequence[Path], deck_paths: Sequence[Path]) -
             kept[entry.path] = [e for e in kept[entry.path] if e is not entry]
     final: dict[str, Entry] = {}
     for slug, entry in merged.items():
-        dangling = _link_problems([entry], merged) if entry.deck is not None else []
+        dangling = link_problems([entry], merged) if entry.deck is not None else []
         warnings += [f"{message}; link dropped" for _e, message in dangling]
-        gone_links = {t for _f, t in _links(entry) if t not in merged or t == slug}
+        gone_links = {t for _f, t in links(entry) if t not in merged or t == slug}
         final[slug] = _without_links(entry, gone_links) if dangling else entry
     reports = [DeckReport(BUNDLED, display_path(bundled_data_dir()), _counts(bundled))]
     seen: set[str] = {e.slug for e in bundled}
@@ -426,8 +319,8 @@ def validate(paths: Sequence[Path], context: Sequence[Path] = ()) -> Validation:
     problems: list[str] = []
     for d in parsed:
         problems += d.problems
-        found = _slug_problems(d.entries) + _name_problems(d.entries)
-        found += _link_problems(d.entries, known) + _contrast_problems(d.entries, known)
+        found = slug_problems(d.entries) + name_problems(d.entries)
+        found += link_problems(d.entries, known) + contrast_problems(d.entries, known)
         problems += [m for _e, m in found]
     warnings = likely_duplicates(fresh, list(base.entries()))
     return Validation(
@@ -435,15 +328,6 @@ def validate(paths: Sequence[Path], context: Sequence[Path] = ()) -> Validation:
         tuple(sorted(problems, key=by_place)),
         tuple(sorted(warnings, key=by_place)),
     )
-
-
-_PLACE = re.compile(r"(.*?):(\d+): ")
-
-
-def by_place(message: str) -> tuple[str, int]:
-    """A ``file:line: …`` message's file and line, to sort messages as a compiler does."""
-    match = _PLACE.match(message)
-    return (match.group(1), int(match.group(2))) if match else (message, 0)
 
 
 def _identity(path: Path) -> Path:

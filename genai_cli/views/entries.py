@@ -11,7 +11,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import PurePath
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -36,6 +37,29 @@ def link_text(entry: Entry) -> Text:
     if entry.slug != entry.label:
         text.append(f" ({entry.slug})", style=DIM)
     return text
+
+
+class PathText:
+    """A file path that wraps only after a ``/`` (never inside a name), dim."""
+
+    def __init__(self, path: str, style: str = DIM) -> None:
+        self.path = path
+        self.style = style
+
+    def _pieces(self) -> list[str]:
+        return [p for p in re.split(r"(?<=/)", self.path) if p]
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        pieces = self._pieces() or [""]
+        return Measurement(max(len(p) for p in pieces), len(self.path))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        lines: list[str] = [""]
+        for piece in self._pieces():
+            if lines[-1] and len(lines[-1]) + len(piece) > options.max_width:
+                lines.append("")
+            lines[-1] += piece
+        yield Text("\n".join(lines), style=self.style, overflow="fold")
 
 
 def _field_grid(rows: Sequence[tuple[str, RenderableType]]) -> Table:
