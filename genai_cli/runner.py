@@ -25,10 +25,57 @@ def one_line(text: str) -> str:
     return " ".join(clean(text).split("\n"))
 
 
-def tell(message: str) -> None:
-    """Write ``genai: message`` on stderr as one line, whatever the message holds."""
-    sys.stderr.write(f"genai: {one_line(message)}\n")
-    sys.stderr.flush()
+def _terminal_width(stream: Any) -> int | None:
+    """The width of the terminal ``stream`` writes to, or None when it is not one."""
+    try:
+        if not stream.isatty():
+            return None
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def wrap_for(text: str, width: int | None, indent: int) -> str:
+    """``text`` broken at spaces to ``width`` (continuation lines indented), never mid-word.
+
+    A message is one line for a pipe or a log; only on a terminal is it wrapped here,
+    where the terminal would otherwise cut it inside a word.
+    """
+    if width is None or len(text) <= width:
+        return text
+    import textwrap
+
+    return "\n".join(
+        textwrap.wrap(
+            text,
+            width=max(width, indent + 20),
+            subsequent_indent=" " * indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    )
+
+
+def _colour(stream: Any) -> bool:
+    return _terminal_width(stream) is not None and not os.environ.get("NO_COLOR")
+
+
+_STYLES = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m"}
+
+
+def tell(message: str, *, level: str = "error") -> None:
+    """Write ``genai: message`` on stderr: one line, wrapped at spaces only on a terminal.
+
+    On a terminal (and without NO_COLOR) the ``genai:`` of an error is red, the
+    ``warning:`` of a warning yellow.
+    """
+    stream = sys.stderr
+    text = wrap_for(f"genai: {one_line(message)}", _terminal_width(stream), len("genai: "))
+    if _colour(stream):
+        head = "genai: warning:" if level == "warning" else "genai:"
+        text = text.replace(head, f"{_STYLES[level]}{head}\x1b[0m", 1)
+    stream.write(text + "\n")
+    stream.flush()
 
 
 def fail(message: str, code: int) -> int:
@@ -38,7 +85,7 @@ def fail(message: str, code: int) -> int:
 
 
 def warn(message: str) -> None:
-    tell(f"warning: {message}")
+    tell(f"warning: {message}", level="warning")
 
 
 def did_you_mean(suggestions: Sequence[str]) -> str:
@@ -59,7 +106,8 @@ def run(action: Callable[[], object], passthrough: tuple[type[BaseException], ..
     except passthrough:
         raise
     except NotFoundError as exc:
-        return fail(exc.message + did_you_mean(exc.suggestions), exc.exit_code)
+        hint = f"; {exc.hint}" if exc.hint else ""
+        return fail(exc.message + did_you_mean(exc.suggestions) + hint, exc.exit_code)
     except GenaiError as exc:
         return fail(exc.message, exc.exit_code)
     except KeyboardInterrupt:
@@ -121,7 +169,10 @@ def term(name: str, *, as_json: bool, deck_options: Sequence[str] = ()) -> None:
     lookup = load_term_lookup(found.files)
     for message in (*found.problems, *lookup.warnings):
         warn(message)
-    entry = lookup.index().resolve(name)
+    from genai_cli.reference.lookup import next_step_on_miss
+
+    with next_step_on_miss(lambda: knowledge(deck_options), name, "term"):
+        entry = lookup.index().resolve(name)
     if as_json:
         from genai_cli.knowledge.serialize import entry_to_json
 

@@ -23,12 +23,19 @@ from genai_cli.cli import study
 from genai_cli.cli import decks
 
 # isort: on
+from typer.core import TyperCommand
+
+from genai_cli.cli.help import GenaiCommand
 from genai_cli.cli.lookup import (
     complete_algorithm,
     complete_other_algorithm,
     complete_poem,
     complete_term,
 )
+
+for _info in app.registered_commands:  # every command gets the help with examples
+    if _info.cls in (None, TyperCommand):
+        _info.cls = GenaiCommand
 
 __all__ = [
     "app",

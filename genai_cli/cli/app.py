@@ -18,7 +18,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _new_app() -> typer.Typer:
+    from genai_cli.cli.help import GenaiGroup
+
     return typer.Typer(
+        cls=GenaiGroup,
         name="genai",
         help="A command-line reference and study tool for Generative AI.",
         add_completion=True,
@@ -107,7 +110,8 @@ def main_callback(
 
 
 SeedOption = Annotated[
-    int | None, typer.Option("--seed", help="Pick reproducibly: the same seed, the same pick.")
+    int | None,
+    typer.Option("--seed", metavar="N", help="Pick reproducibly: the same seed, the same pick."),
 ]
 
 

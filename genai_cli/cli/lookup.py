@@ -20,6 +20,7 @@ from genai_cli.cli.app import (
     rng,
     show,
 )
+from genai_cli.errors import ExitCode
 
 if TYPE_CHECKING:
     pass
@@ -29,26 +30,35 @@ if TYPE_CHECKING:
 @guarded
 def term_command(
     name: Annotated[
-        str,
+        list[str],
         typer.Argument(
-            metavar="NAME",
-            help="Slug, name, alias or acronym, e.g. latent-space.",
+            metavar="NAME...",
+            help="A name, alias or acronym, quoted or not: latent-space, zero shot learning.",
             autocompletion=complete_term,
         ),
     ],
     as_json: JsonOption = False,
 ) -> None:
     """Look up a term by name, slug, alias or acronym."""
-    runner.term(name, as_json=as_json, deck_options=deck_options())
+    runner.term(" ".join(name), as_json=as_json, deck_options=deck_options())
 
 
 @app.command("terms")
 @guarded
 def terms_command(
-    tag: Annotated[str | None, typer.Option("--tag", help="Only terms with this tag.")] = None,
+    tag: Annotated[
+        str | None,
+        typer.Option(
+            "--tag", metavar="TAG", help="Only terms with this tag.", autocompletion=complete_tag
+        ),
+    ] = None,
     origin: Annotated[
         str | None,
-        typer.Option("--origin", help="Only terms from the article (seed) or added (extended)."),
+        typer.Option(
+            "--origin",
+            metavar="seed|extended",
+            help="Only terms from the article (seed) or written for genai (extended).",
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -72,15 +82,16 @@ def terms_command(
 def search_command(
     query: Annotated[list[str], typer.Argument(metavar="WORDS...", help="Words to look for.")],
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, help="At most this many results.")
+        int, typer.Option("--limit", "-n", min=1, metavar="N", help="At most this many results.")
     ] = 10,
     as_json: JsonOption = False,
 ) -> None:
-    """Search terms, algorithms, concepts, applications and myths."""
-    from genai_cli.reference.lookup import command_for, query_words, search
+    """Search terms, algorithms, concepts, applications and myths; exit 1 if nothing matches."""
+    from genai_cli.reference.lookup import command_for, forgiving_search, query_words
 
     text = " ".join(query)
-    hits = search(knowledge(), text, limit=limit)
+    found = forgiving_search(knowledge(), text, limit=limit)
+    hits = found.hits
     if as_json:
         print_json(
             [
@@ -95,10 +106,17 @@ def search_command(
                 for h in hits
             ]
         )
+        if not hits:
+            raise typer.Exit(ExitCode.NOT_FOUND)
         return
+    if not hits:
+        from genai_cli.errors import NotFoundError
+
+        raise NotFoundError(f"nothing matches {text!r}", hint="genai terms lists every term")
     from genai_cli.views.entries import search_results
 
-    show(search_results(text, hits, query_words(text)))
+    shown = found.corrected or text
+    show(search_results(text, hits, query_words(shown), corrected=found.corrected))
 
 
 # --- compare, algorithms and the rest of the article ---------------------------
@@ -119,6 +137,16 @@ def _complete(plural: str, incomplete: str, given: Any = ()) -> list[str]:
             named = {index.find(str(name)) for name in given}
             entries = tuple(e for e in entries if e not in named)
         return [e.slug for e in entries if e.slug.startswith(incomplete)]
+    except Exception:
+        return []
+
+
+def complete_tag(incomplete: str) -> list[str]:
+    """Tags of terms, for --tag."""
+    try:
+        kb = load_all(warn=False)[0].kb
+        tags = sorted({t for term in kb.terms for t in term.tags})
+        return [t for t in tags if t.startswith(incomplete.casefold())]
     except Exception:
         return []
 
@@ -192,9 +220,10 @@ def algorithms_command(
 
         show(algorithms_table(kb.algorithms))
         return
-    from genai_cli.reference.lookup import Index
+    from genai_cli.reference.lookup import Index, next_step_on_miss
 
-    algorithm = Index(kb.algorithms, "algorithm").resolve(name)
+    with next_step_on_miss(kb, name, "algorithm"):
+        algorithm = Index(kb.algorithms, "algorithm").resolve(name)
     if as_json:
         print_json(algorithm_to_json(algorithm))
         return
@@ -238,7 +267,10 @@ def myths_command(
     if which is None:
         _article_output(kb, as_json, "myths_view", entries=kb.myths)
         return
-    myth = find_myth(kb, which)
+    from genai_cli.reference.lookup import next_step_on_miss
+
+    with next_step_on_miss(kb, which, "myth"):
+        myth = find_myth(kb, which)
     _article_output(kb, as_json, "myth_panel", myth, kb.myths.index(myth) + 1, entry=myth)
 
 
@@ -259,7 +291,10 @@ def concepts_command(
         core = core_models(kb)
         _article_output(kb, as_json, "concepts_view", core, other_sections(kb), entries=kb.concepts)
         return
-    concept = loose_find(kb.concepts, name, "concept")
+    from genai_cli.reference.lookup import next_step_on_miss
+
+    with next_step_on_miss(kb, name, "concept"):
+        concept = loose_find(kb.concepts, name, "concept")
     _article_output(kb, as_json, "concept_panel", concept, entry=concept)
 
 
@@ -278,7 +313,10 @@ def apps_command(
     if name is None:
         _article_output(kb, as_json, "apps_view", kb.applications, entries=kb.applications)
         return
-    application = loose_find(kb.applications, name, "application")
+    from genai_cli.reference.lookup import next_step_on_miss
+
+    with next_step_on_miss(kb, name, "application"):
+        application = loose_find(kb.applications, name, "application")
     _article_output(kb, as_json, "app_panel", application, entry=application)
 
 
@@ -302,7 +340,10 @@ def quote_command(
     if every:
         _article_output(kb, as_json, "quotes_view", kb.quotes, entries=kb.quotes)
         return
-    quote = loose_find(kb.quotes, name, "quote") if name else pick(kb.quotes, rng(seed))
+    from genai_cli.reference.lookup import next_step_on_miss
+
+    with next_step_on_miss(kb, name or "", "quote"):
+        quote = loose_find(kb.quotes, name, "quote") if name else pick(kb.quotes, rng(seed))
     _article_output(kb, as_json, "quote_view", quote, entry=quote)
 
 
@@ -329,5 +370,8 @@ def poem_command(
         _article_output(kb, as_json, "poems_view", kb.poems, entries=kb.poems)
         return
     wanted = " ".join(title or [])
-    poem = loose_find(kb.poems, wanted, "poem") if wanted.strip() else pick(kb.poems, rng(seed))
+    from genai_cli.reference.lookup import next_step_on_miss
+
+    with next_step_on_miss(kb, wanted, "poem"):
+        poem = loose_find(kb.poems, wanted, "poem") if wanted.strip() else pick(kb.poems, rng(seed))
     _article_output(kb, as_json, "poem_view", poem, entry=poem)

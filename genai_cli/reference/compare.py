@@ -247,11 +247,12 @@ def _readings(kb: KnowledgeBase, name: str) -> list[Entry]:
 
 
 def _not_found(kb: KnowledgeBase, name: str) -> NotFoundError:
-    from genai_cli.reference.lookup import Index
+    from genai_cli.reference.lookup import Index, next_step
 
     entries = [*kb.terms, *kb.algorithms]
     suggestions = tuple(e.slug for e in Index(entries, "entry").suggest(name))
-    return NotFoundError(f"no term or algorithm {name!r}", suggestions)
+    hint = "" if suggestions else next_step(kb, name, "term or algorithm")
+    return NotFoundError(f"no term or algorithm {name!r}", suggestions, hint)
 
 
 def _find_contrast(

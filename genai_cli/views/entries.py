@@ -180,7 +180,9 @@ def snippet(text: str, words: Sequence[str], width: int = 160) -> str:
     return ("… " if start else "") + piece
 
 
-def search_results(query: str, hits: Sequence[Hit], words: Sequence[str]) -> RenderableType:
+def search_results(
+    query: str, hits: Sequence[Hit], words: Sequence[str], corrected: str | None = None
+) -> RenderableType:
     if not hits:
         return Text(f"Nothing matches {query!r}.", style=DIM)
     table = Table(box=None, show_header=False, padding=(0, 1), expand=False)
@@ -197,6 +199,8 @@ def search_results(query: str, hits: Sequence[Hit], words: Sequence[str]) -> Ren
         if number < len(hits):
             table.add_row("", "")
     title = Text(f"{len(hits)} result{'s' if len(hits) != 1 else ''} for {query!r}", style="bold")
+    if corrected:
+        title.append(f" (nothing matched; showing {corrected!r})", style=DIM)
     return Group(title, Text(""), table)
 
 
