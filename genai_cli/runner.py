@@ -127,10 +127,64 @@ def run(action: Callable[[], object], passthrough: tuple[type[BaseException], ..
     return ExitCode.OK
 
 
+# Set by `genai --no-pager`; GENAI_PAGER=cat does the same.
+paging = {"enabled": True}
+
+DEFAULT_PAGER = "less -FRX"
+
+
+def pager_command() -> list[str] | None:
+    """The pager to use, as git chooses: $GENAI_PAGER, else $PAGER, else ``less -FRX``.
+
+    None when paging is off: ``--no-pager``, an empty value or ``cat``.
+    """
+    import shlex
+
+    if not paging["enabled"]:
+        return None
+    for name in ("GENAI_PAGER", "PAGER"):
+        value = os.environ.get(name)
+        if value is not None:
+            words = shlex.split(value)
+            return None if not words or words == ["cat"] else words
+    return shlex.split(DEFAULT_PAGER)
+
+
+def page(text: str, command: Sequence[str]) -> bool:
+    """Send ``text`` through the pager ``command``; False if it cannot be started."""
+    import subprocess
+
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")  # as git does: quit if one screen, keep colours
+    try:
+        process = subprocess.Popen(list(command), stdin=subprocess.PIPE, env=env, text=True)
+    except OSError:
+        return False
+    assert process.stdin is not None
+    try:
+        process.stdin.write(text)
+        process.stdin.close()
+    except BrokenPipeError:
+        pass  # the reader quit the pager early
+    process.wait()
+    return True
+
+
 def show(renderable: Any) -> None:
+    """Print ``renderable``; through a pager when stdout is a terminal it would overflow."""
     from genai_cli.views.console import make_console
 
-    make_console().print(renderable)
+    console = make_console()
+    command = pager_command() if sys.stdout.isatty() else None
+    if command is None:
+        console.print(renderable)
+        return
+    with console.capture() as captured:
+        console.print(renderable)
+    text = captured.get()
+    if text.count("\n") < console.height or not page(text, command):
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 def print_json(data: Any) -> None:

@@ -100,9 +100,17 @@ def main_callback(
             help="Also load this deck file or directory (repeatable).",
         ),
     ] = None,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Never page long output (else $GENAI_PAGER, $PAGER or less -FRX on a terminal).",
+        ),
+    ] = False,
 ) -> None:
     """A command-line reference and study tool for Generative AI."""
     _global_options["deck"] = tuple(deck or ())
+    runner.paging["enabled"] = not no_pager
     if ctx.invoked_subcommand is None:
         from genai_cli.views.entries import welcome
 
