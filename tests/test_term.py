@@ -109,9 +109,26 @@ class TestTermsList:
         result = cli("terms", "--origin", "seed")
         assert result.exit_code == 0
         assert_golden("terms_seed.txt", result.stdout)
-        wide = cli("terms", "--origin", "seed", env={"COLUMNS": "200"}).stdout
+        wide = " ".join(cli("terms", "--origin", "seed", env={"COLUMNS": "200"}).stdout.split())
         for entry in SEED_TERMS:
-            assert entry["name"] in wide
+            assert " ".join(entry["name"].split()[:3]) in wide  # a long name wraps, indented
+
+    @pytest.mark.parametrize("width", ["40", "80", "100"])
+    def test_sorted_by_name_one_row_each_slug_only_when_it_differs(
+        self, cli: Invoke, width: str
+    ) -> None:
+        out = cli("terms", env={"COLUMNS": width}).stdout
+        starts = [line for line in out.splitlines() if line and line[0] not in " ("]
+        shown = [line.split("  ")[0].split(" (")[0] for line in starts[:-1]]
+        names = sorted(
+            (t["name"] for t in json.loads(cli("terms", "--json").stdout)), key=str.casefold
+        )
+        assert len(shown) == len(names)
+        assert all(name.startswith(first) for first, name in zip(shown, names, strict=True))
+        assert "FlashAttention (flash-attention)" in out  # differs from the name folded
+        assert "(latent-space)" not in out and "(chinchilla-scaling-laws)" not in out
+        if width != "40":
+            assert any(line.startswith("Alignment   ") and "Making a" in line for line in starts)
 
     def test_json_lists_seed_terms(self, cli: Invoke) -> None:
         data = json.loads(cli("terms", "--origin", "seed", "--json").stdout)

@@ -26,11 +26,11 @@ from genai_cli.reference.compare import (
     letter_clashes,
     meaning_groups,
 )
+from genai_cli.views.console import MEASURE
 from genai_cli.views.entries import (
     ACCENT,
     DIM,
     LABEL,
-    MEASURE,
     _field_grid,
     _join,
     entry_panel,
@@ -132,7 +132,18 @@ class SideBySide:
         """Room for the aspect labels: the longest up to a limit, less on a narrow screen."""
         widest = max((len(word) for label, _ in self.rows for word in label.split()), default=0)
         longest = max((len(label) for label, _ in self.rows), default=0)
-        return max(widest, min(longest, _MAX_LABEL, width // 4))
+        return max(widest, min(longest, _MAX_LABEL, width // 5))
+
+    def _longest_word(self) -> int:
+        """The longest word in any cell: a column narrower than this would cut it."""
+        words = (
+            len(word)
+            for _label, cells in self.rows
+            for cell in cells
+            if isinstance(cell, Text)
+            for word in cell.plain.split()
+        )
+        return max(words, default=0)
 
     def table(self, columns: Sequence[int], width: int) -> Table:
         label_width = self._label_width(width)
@@ -153,7 +164,8 @@ class SideBySide:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Table | Text]:
         width = min(options.max_width, MEASURE)
-        per = max(1, (width - self._label_width(width) - 3) // (_MIN_COLUMN + 2))
+        column = max(_MIN_COLUMN, self._longest_word())
+        per = max(1, (width - self._label_width(width) - 4) // (column + 3))
         for i, group in enumerate(_balanced(range(len(self.headers)), per)):
             if i:
                 yield Text("")
@@ -288,24 +300,51 @@ def compare_view(comparison: Comparison, kb: KnowledgeBase) -> RenderableType:
     return Group(*parts)
 
 
-def algorithms_table(algorithms: Sequence[Algorithm]) -> Table:
-    """Every algorithm: name and slug, stated complexity, the first sentence of its use."""
-    table = Table(box=box.SIMPLE_HEAD, header_style=LABEL, show_lines=True, expand=True)
-    table.add_column("Algorithm", overflow="fold", ratio=3)
-    table.add_column("Complexity", no_wrap=True)
-    table.add_column("Used for", overflow="fold", ratio=5)
-    for algorithm in algorithms:
-        table.add_row(
-            _name_and_slug(algorithm),
-            Text(algorithm.complexity.stated),
-            Text(_first_sentence(algorithm)),
+class AlgorithmsList:
+    """Every algorithm: name (and slug when it differs), stated complexity, what it is used for.
+
+    A table on a wide screen; on a narrow one each algorithm is a short block.
+    """
+
+    def __init__(self, algorithms: Sequence[Algorithm]) -> None:
+        self.algorithms = tuple(algorithms)
+
+    def _caption(self) -> Text:
+        return Text(
+            f"{len(self.algorithms)} algorithms · genai algorithms NAME shows one"
+            " · genai compare A B compares",
+            style=DIM,
         )
-    table.caption = Text(
-        f"{len(algorithms)} algorithms · genai algorithms NAME shows one"
-        " · genai compare A B compares",
-        style=DIM,
-    )
-    return table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        names = [_name_and_slug(a).plain for a in self.algorithms]
+        name_min = max((len(w) for n in names for w in n.split()), default=0)
+        stated = max((len(a.complexity.stated) for a in self.algorithms), default=0)
+        if options.max_width >= name_min + stated + 30:
+            table = Table(box=box.SIMPLE_HEAD, header_style=LABEL, show_lines=True, expand=True)
+            table.add_column("Algorithm", min_width=name_min, max_width=max(name_min, 32))
+            table.add_column("Complexity", no_wrap=True)
+            table.add_column("Used for", ratio=1)
+            for algorithm in self.algorithms:
+                table.add_row(
+                    _name_and_slug(algorithm),
+                    Text(algorithm.complexity.stated),
+                    Text(_first_sentence(algorithm)),
+                )
+            table.caption = self._caption()
+            yield table
+            return
+        for algorithm in self.algorithms:
+            head = _name_and_slug(algorithm)
+            head.append(f"\n{algorithm.complexity.stated}", style=ACCENT)
+            yield head
+            yield Padding(Text(_first_sentence(algorithm)), (0, 0, 1, 2))
+        yield self._caption()
+
+
+def algorithms_table(algorithms: Sequence[Algorithm]) -> AlgorithmsList:
+    """Every algorithm with its stated complexity and the first sentence of its use."""
+    return AlgorithmsList(algorithms)
 
 
 def _first_sentence(algorithm: Algorithm) -> str:
