@@ -25,7 +25,7 @@ def one_line(text: str) -> str:
     return " ".join(clean(text).split("\n"))
 
 
-def _terminal_width(stream: Any) -> int | None:
+def terminal_width(stream: Any) -> int | None:
     """The width of the terminal ``stream`` writes to, or None when it is not one."""
     try:
         if not stream.isatty():
@@ -56,8 +56,8 @@ def wrap_for(text: str, width: int | None, indent: int) -> str:
     )
 
 
-def _colour(stream: Any) -> bool:
-    return _terminal_width(stream) is not None and not os.environ.get("NO_COLOR")
+def colour(stream: Any) -> bool:
+    return terminal_width(stream) is not None and not os.environ.get("NO_COLOR")
 
 
 _STYLES = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m"}
@@ -70,8 +70,8 @@ def tell(message: str, *, level: str = "error") -> None:
     ``warning:`` of a warning yellow.
     """
     stream = sys.stderr
-    text = wrap_for(f"genai: {one_line(message)}", _terminal_width(stream), len("genai: "))
-    if _colour(stream):
+    text = wrap_for(f"genai: {one_line(message)}", terminal_width(stream), len("genai: "))
+    if colour(stream):
         head = "genai: warning:" if level == "warning" else "genai:"
         text = text.replace(head, f"{_STYLES[level]}{head}\x1b[0m", 1)
     stream.write(text + "\n")

@@ -74,11 +74,12 @@ class TestUsageErrors:
         assert line.endswith("-h for help)")
 
 
-def _spawn(args: list[str], columns: int, env: dict[str, str]) -> str:
+def _spawn(args: list[str], columns: int, env: dict[str, str], cwd: Path | None = None) -> str:
     child = pexpect.spawn(
         sys.executable,
         ["-m", "genai_cli", *args],
         env=env,
+        cwd=cwd,
         dimensions=(40, columns),
         encoding="utf-8",
         timeout=30,
@@ -109,3 +110,24 @@ class TestOnATerminal:
         out = _spawn(["term", "xyzzy"], 100, self._env(isolated, NO_COLOR="1"))
         assert "\x1b[" not in out
         assert "genai: no term 'xyzzy'" in out
+
+
+@pytest.mark.slow
+class TestValidateOnATerminal:
+    """validate on a terminal: errors red, warnings yellow, lines wrapped at spaces."""
+
+    def test_colours_and_wrapping(self, isolated: Path) -> None:
+        decks = isolated / "decks"
+        decks.mkdir(parents=True)
+        (decks / "mine.yaml").write_text(
+            "terms:\n  - slug: my-rag\n    name: Retrieval-Augmented Generation\n"
+            "    definition: Mine.\n    see_also: [chain-of-thougth]\n",
+            encoding="utf-8",
+        )
+        env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "NO_COLOR")}
+        env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+        out = _spawn(["validate", "mine.yaml"], 60, env, cwd=decks)
+        assert "\x1b[1;31m" in out and "\x1b[1;33mwarning\x1b[0m" in out
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", out).replace("\r", "")
+        assert all(len(line) <= 60 for line in plain.splitlines())
+        assert "chain-of-thought-prompting?" in plain.split()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -61,6 +62,13 @@ def decks_command(
     show(decks_table(loaded.sources, verbose=verbose))
 
 
+def _painted(text: str) -> str:
+    warned = re.sub(r"(?<=:)(\s+)warning:", "\\1\x1b[1;33mwarning\x1b[0m:", text, count=1)
+    if warned != text:
+        return warned
+    return re.sub(r"^([^:\n]*:\d+):", "\x1b[1;31m\\1\x1b[0m:", text, count=1)
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -97,8 +105,13 @@ def validate_command(
         return
     report = validate(targets.files, every.files)
     problems = (*targets.problems, *report.problems)
+    width = runner.terminal_width(sys.stdout)
+    coloured = runner.colour(sys.stdout)
     for line in (*problems, *report.warnings):
-        sys.stdout.write(runner.one_line(line) + "\n")
+        text = runner.wrap_for(runner.one_line(line), width, 4)
+        if coloured:  # as compilers do: an error's place in red, "warning" in yellow
+            text = _painted(text)
+        sys.stdout.write(text + "\n")
     checked = _plural(len(report.files), "file")
     warned = f", {_plural(len(report.warnings), 'warning')}" if report.warnings else ""
     if problems:
