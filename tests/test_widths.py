@@ -36,6 +36,8 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("--deck", "tests/fixtures/decks", "decks"),
     ("--deck", "tests/fixtures/decks", "decks", "--verbose"),
     ("validate", "tests/fixtures/decks"),
+    ("graph", "latent-space"),
+    ("graph", "--depth", "1"),
 )
 
 _EDGES = "│╭╮╰╯─┃━┌┐└┘├┤┬┴┼╴╶"

@@ -19,6 +19,7 @@ from genai_cli.cli.app import _new_app, app
 # Each command group registers onto ``app`` as it is imported: this order is --help's.
 # isort: off
 from genai_cli.cli import lookup
+from genai_cli.cli import graph
 from genai_cli.cli import study
 from genai_cli.cli import decks
 
@@ -45,6 +46,7 @@ __all__ = [
     "complete_poem",
     "complete_term",
     "decks",
+    "graph",
     "lookup",
     "main",
     "study",
