@@ -138,7 +138,13 @@ def _clean_buffer(formatter: click.HelpFormatter) -> None:
 
 
 class GenaiCommand(TyperCommand):
-    """A command whose help ends with examples and shows plain metavars."""
+    """A command whose help ends with examples, shows plain metavars, completes values."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from genai_cli.cli.completion import add_value_completion
+
+        add_value_completion(self)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         super().format_help(ctx, formatter)
@@ -163,6 +169,14 @@ def _usage_message(exc: click.ClickException) -> str:
 
 class GenaiGroup(TyperGroup):
     """The top-level command: grouped help, and usage errors as one ``genai:`` line."""
+
+    def _own_install_message(self) -> None:
+        """Typer appends --install-completion after building the group: take over its message."""
+        from genai_cli.cli.completion import install_callback
+
+        for param in self.params:
+            if "--install-completion" in getattr(param, "opts", ()):
+                param.callback = install_callback
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         super().format_help(ctx, formatter)
@@ -196,6 +210,7 @@ class GenaiGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        self._own_install_message()
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:

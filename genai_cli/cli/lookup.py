@@ -122,23 +122,69 @@ def search_command(
 # --- compare, algorithms and the rest of the article ---------------------------
 
 
-def _complete(plural: str, incomplete: str, given: Any = ()) -> list[str]:
-    """Slugs of ``plural`` entries starting with ``incomplete``, except those ``given``.
+def completions(entries: Any, incomplete: str) -> list[str]:
+    """What a learner may type for ``entries``: slugs, aliases and one-word names.
+
+    Matched case-insensitively (``ra`` offers ``RAG``), each form once, sorted; a name
+    of several words is offered as its slug, since a shell word has no spaces. With
+    nothing typed, just the slugs, one per entry.
+    """
+    from genai_cli.knowledge.model import names_of
+    from genai_cli.knowledge.names import normalize
+
+    if not incomplete:  # nothing typed yet: one candidate per entry
+        return [e.slug for e in entries]
+    wanted = incomplete.casefold()
+    folded = normalize(incomplete)
+    found: dict[str, str] = {}
+    for entry in entries:
+        for form in names_of(entry):
+            if " " in form:
+                if folded and normalize(form).startswith(folded):
+                    found.setdefault(entry.slug.casefold(), entry.slug)
+            elif form.casefold().startswith(wanted):
+                found.setdefault(form.casefold(), form)
+    return sorted(found.values(), key=str.casefold)
+
+
+def _complete(plurals: tuple[str, ...], incomplete: str, given: Any = ()) -> list[str]:
+    """Names of ``plurals`` entries starting with ``incomplete``, except those ``given``.
 
     Runs inside the user's shell on every Tab: it must never raise, and never print
     (a broken deck's warning would land in the middle of the command line).
     """
     try:
-        entries = load_all(warn=False)[0].kb.of_kind(plural)
+        kb = load_all(warn=False)[0].kb
+        entries = tuple(e for plural in plurals for e in kb.of_kind(plural))
         if given:
             from genai_cli.reference.lookup import Index
 
-            index = Index(entries, plural)
-            named = {index.find(str(name)) for name in given}
+            named = set()
+            for plural in plurals:
+                index = Index(kb.of_kind(plural), plural)
+                named |= {index.find(str(name)) for name in given}
             entries = tuple(e for e in entries if e not in named)
-        return [e.slug for e in entries if e.slug.startswith(incomplete)]
+        return completions(entries, incomplete)
     except Exception:
         return []
+
+
+def complete_myth(incomplete: str) -> list[str]:
+    """Myth numbers and slugs."""
+    try:
+        myths = load_all(warn=False)[0].kb.myths
+        numbers = [str(i) for i in range(1, len(myths) + 1) if str(i).startswith(incomplete)]
+        return numbers + completions(myths, incomplete)
+    except Exception:
+        return []
+
+
+def complete_concept(incomplete: str) -> list[str]:
+    return _complete(("concepts",), incomplete)
+
+
+def complete_application(incomplete: str) -> list[str]:
+    return _complete(("applications",), incomplete)
 
 
 def complete_tag(incomplete: str) -> list[str]:
@@ -152,20 +198,20 @@ def complete_tag(incomplete: str) -> list[str]:
 
 
 def complete_term(incomplete: str) -> list[str]:
-    return _complete("terms", incomplete)
+    return _complete(("terms",), incomplete)
 
 
 def complete_algorithm(incomplete: str) -> list[str]:
-    return _complete("algorithms", incomplete)
+    return _complete(("algorithms",), incomplete)
 
 
 def complete_other_algorithm(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Algorithms not yet named on the command line."""
-    return _complete("algorithms", incomplete, ctx.params.get("names") or ())
+    """Terms and algorithms not yet named on the command line (compare takes both)."""
+    return _complete(("terms", "algorithms"), incomplete, ctx.params.get("names") or ())
 
 
 def complete_poem(incomplete: str) -> list[str]:
-    return _complete("poems", incomplete)
+    return _complete(("poems",), incomplete)
 
 
 @app.command("compare")
@@ -256,7 +302,9 @@ def _article_output(
 def myths_command(
     which: Annotated[
         str | None,
-        optional_name("[N|SLUG]", "Show one: its number in the list (1, 2 …) or its slug."),
+        optional_name(
+            "[N|SLUG]", "Show one: its number in the list (1, 2 …) or its slug.", complete_myth
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -279,7 +327,9 @@ def myths_command(
 def concepts_command(
     name: Annotated[
         str | None,
-        optional_name("[NAME]", "Show one section: slug or name (gan, vae, transformer)."),
+        optional_name(
+            "[NAME]", "Show one section: slug or name (gan, vae, transformer).", complete_concept
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -302,7 +352,10 @@ def concepts_command(
 @guarded
 def apps_command(
     name: Annotated[
-        str | None, optional_name("[NAME]", "Show one application: slug or name (healthcare).")
+        str | None,
+        optional_name(
+            "[NAME]", "Show one application: slug or name (healthcare).", complete_application
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
