@@ -37,6 +37,9 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("--deck", "tests/fixtures/decks", "decks", "--verbose"),
     ("validate", "tests/fixtures/decks"),
     ("graph", "latent-space"),
+    ("stats",),
+    ("today",),
+    (),
     ("graph", "--depth", "1"),
 )
 

@@ -62,7 +62,7 @@ class PathText:
         yield Text("\n".join(lines), style=self.style, overflow="fold")
 
 
-_STACK_BELOW = 56  # narrower than this, a field's value goes under its label
+_STACK_BELOW = 48  # narrower than this, a field's value goes under its label
 
 
 class FieldGrid:
