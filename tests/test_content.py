@@ -30,6 +30,9 @@ class TestCoverage:
 
     def test_every_entry_records_its_origin(self) -> None:
         for entry in load_bundled().entries():
+            if entry.kind == "contrast":  # written for genai; the format leaves origin out
+                assert entry.origin is None, entry.slug
+                continue
             assert entry.origin in ("seed", "extended"), entry.slug
 
     @pytest.mark.parametrize(

@@ -53,9 +53,9 @@ def _origins() -> Sequence[str]:
 
 
 def _deck_names() -> Sequence[str]:
-    from genai_cli.cli.app import load_all
+    from genai_cli import runner
 
-    return [r.name for r in load_all(warn=False)[0].sources]
+    return [r.name for r in runner.loaded(warn_user=False)[0].sources]
 
 
 # (command, option) -> completion of its values, for options declared without one.
