@@ -161,7 +161,7 @@ class TestPanelShowsOrigin:
         result = cli("term", "lora")
         assert result.exit_code == 0
         assert_golden("term_lora.txt", result.stdout)
-        assert "extended" in result.stdout
+        assert "beyond the article" in result.stdout  # not the jargon "extended"
         assert "Source" in result.stdout and "Hu, 2022" in result.stdout
 
     def test_seed_term_panel_says_article(self, cli: Invoke) -> None:

@@ -131,3 +131,16 @@ class TestValidateOnATerminal:
         plain = re.sub(r"\x1b\[[0-9;]*m", "", out).replace("\r", "")
         assert all(len(line) <= 60 for line in plain.splitlines())
         assert "chain-of-thought-prompting?" in plain.split()
+
+
+class TestDeclining:
+    """Answering no to a question is not an "Aborted!" (UX review, section 3)."""
+
+    def test_stats_reset_declined(self, cli: Invoke) -> None:
+        from tests.test_quiz_cli import expected_questions, typed_quiz
+
+        typed_quiz(cli, "7", [q.answer for q in expected_questions("7", 2)])
+        declined = cli("stats", "--reset", input="n\n")
+        assert declined.exit_code == 1
+        assert "Aborted" not in declined.output
+        assert declined.stderr.endswith("genai: stopped; nothing was changed\n")

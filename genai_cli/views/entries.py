@@ -105,7 +105,7 @@ def _field_grid(rows: Sequence[tuple[str, RenderableType]]) -> FieldGrid:
 def origin_text(entry: Entry) -> Text:
     parts = []
     if entry.origin:
-        parts.append("from the article" if entry.origin == "seed" else "extended")
+        parts.append("from the article" if entry.origin == "seed" else "beyond the article")
     if entry.deck:
         # The file name: a full path would not fit a panel's border (`genai decks` has it).
         parts.append(f"deck {PurePath(entry.deck).name}")
