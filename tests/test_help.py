@@ -144,3 +144,10 @@ class TestDeclining:
         assert declined.exit_code == 1
         assert "Aborted" not in declined.output
         assert declined.stderr.endswith("genai: stopped; nothing was changed\n")
+
+
+def test_topic_choices_written_out_alike(cli: Invoke) -> None:
+    """quiz and export show the same --topic choices (UX review 2.3), not a bare TOPIC."""
+    for command in ("quiz", "export"):
+        out = cli(command, "--help", env={"COLUMNS": "120"}).stdout
+        assert "--topic terms|algorithms|myths|all" in out, command

@@ -126,7 +126,10 @@ def export_command(
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", "-f", metavar="FORMAT", help="anki (.apkg), csv, markdown or json."
+            "--format",
+            "-f",
+            metavar="anki|csv|markdown|json",
+            help="anki (.apkg), csv, markdown or json.",
         ),
     ],
     output: Annotated[
@@ -136,8 +139,8 @@ def export_command(
         str,
         typer.Option(
             "--topic",
-            metavar="TOPIC",
-            help="terms, algorithms, myths or all (for json: every kind).",
+            metavar="terms|algorithms|myths|all",
+            help="What to export (all, for json: every kind).",
         ),
     ] = "all",
     deck: Annotated[
