@@ -347,11 +347,12 @@ def welcome(kb: KnowledgeBase) -> RenderableType:
         [
             ("genai term NAME", Text("look up a term: genai term latent-space")),
             ("genai search WORDS", Text("search everything: genai search attention")),
-            ("genai compare A B", Text("compare algorithms: genai compare gan vae")),
+            ("genai compare A B", Text("how two things differ: genai compare gan vae")),
             ("genai algorithms", Text("every algorithm and its stated complexity")),
             ("genai concepts", Text("GANs, VAEs and Transformers explained")),
             ("genai myths", Text("common myths, each with its fact")),
             ("genai apps", Text("applications by industry")),
+            ("genai graph TERM", Text("a concept map: genai graph latent-space")),
             ("genai quote", Text("a quote; genai poem for a poem")),
             ("genai quiz", Text("study with spaced repetition")),
             ("genai --help", Text("every command")),
