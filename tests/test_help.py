@@ -40,9 +40,10 @@ class TestTopLevelHelp:
 class TestCommandHelp:
     """Each command's help ends with examples and shows plain metavars."""
 
+    @pytest.mark.parametrize("width", ["60", "100"])
     @pytest.mark.parametrize("name", COMMANDS)
-    def test_examples_and_metavars(self, cli: Invoke, name: str) -> None:
-        out = cli(name, "--help", env={"COLUMNS": "100"}).stdout
+    def test_examples_and_metavars(self, cli: Invoke, name: str, width: str) -> None:
+        out = cli(name, "--help", env={"COLUMNS": width}).stdout
         assert "Examples:" in out
         assert all(example in out for example in EXAMPLES[name])
         for internal in ("{", "<int", "<str", "x>=", "range>"):

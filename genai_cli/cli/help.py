@@ -110,7 +110,7 @@ _METAVAR_FIXES = (
     (re.compile(r"\{([A-Z][A-Z_.\[\]|]*)\}"), r"\1"),  # Typer's {NAME} for a required argument
     (re.compile(r"<int range>|<int>"), "N"),
     (re.compile(r"<text>|<str>"), "TEXT"),
-    (re.compile(r";\s*x>=\d+\]"), "]"),
+    (re.compile(r";\s*x>=\d+\]"), "]"),  # also across a wrapped line
     (re.compile(r"\s*\[x>=\d+\]"), ""),
 )
 
@@ -134,7 +134,7 @@ def _write_examples(name: str, formatter: click.HelpFormatter) -> None:
 
 
 def _clean_buffer(formatter: click.HelpFormatter) -> None:
-    formatter.buffer[:] = [plain_metavars(piece) for piece in formatter.buffer]
+    formatter.buffer[:] = [plain_metavars("".join(formatter.buffer))]
 
 
 class GenaiCommand(TyperCommand):
