@@ -61,7 +61,7 @@ def graph_command(
     if fmt == "text":
         from genai_cli.views.graph import concept_tree
 
-        show(concept_tree(graph, depth if root else 1))
+        show(concept_tree(graph, depth))
         return
     from genai_cli.formats import graph as formats
 
