@@ -17,7 +17,7 @@ import random
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from genai_cli.errors import NotFoundError
 from genai_cli.knowledge.loader import BUNDLED, deck_name
@@ -231,35 +231,10 @@ def select(
 
 
 def plan(
-    refs: Sequence[CardRef],
-    states: dict[str, CardState],
-    now: datetime,
-    *,
-    count: int,
-    seed: object,
-    due_only: bool = False,
-    new_cap: int | None = None,
-    prerequisites: Prerequisites | None = None,
-    known: Collection[str] = (),
-    leech_threshold: int | None = LEECH_THRESHOLD,
-    leeches_only: bool = False,
+    refs: Sequence[CardRef], states: dict[str, CardState], now: datetime, **options: Any
 ) -> list[CardRef]:
-    """The cards :func:`select` picks, in the order they are asked."""
-    return list(
-        select(
-            refs,
-            states,
-            now,
-            count=count,
-            seed=seed,
-            due_only=due_only,
-            new_cap=new_cap,
-            prerequisites=prerequisites,
-            known=known,
-            leech_threshold=leech_threshold,
-            leeches_only=leeches_only,
-        ).cards
-    )
+    """The cards :func:`select` picks (same options), in the order they are asked."""
+    return list(select(refs, states, now, **options).cards)
 
 
 def next_due(
