@@ -15,6 +15,7 @@ from genai_cli.cli.app import (
     print_json,
     show,
 )
+from genai_cli.cli.lookup import complete_term
 from genai_cli.cli.progress import (
     LEECH_SETTING,
     NEW_PER_DAY_SETTING,
@@ -184,6 +185,83 @@ def quiz_command(
         if mode == "typed" and any(c.kind == MYTH_OR_FACT for c in cards):
             show(render_plan.typed_myths_note())
         asker = make_asker(show, plain=plain)
+        summary = session.run(QuestionMaker(kb), cards, asker, store, clock_now, seed=chosen_seed)
+    if summary.stopped == "interrupted":
+        kept = len(summary.answered)
+        raise Interrupted(f"interrupted; {kept} answer{'s' if kept != 1 else ''} kept")
+    show(render_quiz.summary_view(summary, clock_now()))
+
+
+@app.command("learn")
+@guarded
+def learn_command(
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="TERM",
+            help="The term to reach: slug, name, alias or acronym, e.g. perplexity.",
+            autocompletion=complete_term,
+        ),
+    ],
+    *,
+    mode: Annotated[
+        str,
+        typer.Option(
+            "--mode", metavar="choice|typed|flashcard|mixed", help="How each step is asked."
+        ),
+    ] = "mixed",
+    include_known: Annotated[
+        bool, typer.Option("--all", help="Also ask the prerequisites you already know.")
+    ] = False,
+    seed: Annotated[
+        str | None,
+        typer.Option("--seed", metavar="S", help="Reproducible questions and option order."),
+    ] = None,
+    plain: Annotated[
+        bool, typer.Option("--plain", help="Plain lines: numbered options, one line per answer.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Study the path to one term: its prerequisites in order, each shown then asked, then
+    the term itself. Answers are kept like any quiz's."""
+    import random
+
+    from genai_cli.paths import progress_db
+    from genai_cli.reference.lookup import term_index
+    from genai_cli.study.learn import path_cards, study_path
+    from genai_cli.study.selection import known_slugs
+
+    kb = knowledge()
+    target = term_index(kb).resolve(name)
+    now = clock_now()
+    known: set[str] = set()
+    if progress_db().exists():  # showing the path creates no database
+        with progress_store(now) as store:
+            known = known_slugs(store.reviews())
+    steps = study_path(kb, target, known)
+    if as_json:
+        print_json([{"slug": s.term.slug, "name": s.term.name, "known": s.known} for s in steps])
+        return
+    chosen_seed: object = seed if seed is not None else random.SystemRandom().getrandbits(64)
+    cards = path_cards(kb, steps, mode=mode, seed=chosen_seed, include_known=include_known)
+    from genai_cli.errors import Interrupted
+    from genai_cli.study import session
+    from genai_cli.study.learn import Introducing
+    from genai_cli.study.questions import QuestionMaker
+    from genai_cli.views import quiz as render_quiz
+    from genai_cli.views.learn import path_view, step_card
+    from genai_cli.views.prompts import make_asker
+
+    show(path_view(steps, len(cards)))
+    order = {c.slug: n for n, c in enumerate(cards, 1)}
+
+    def introduce(slug: str) -> None:
+        term = kb.get(slug)
+        if term is not None:
+            show(step_card(term, order[slug], len(cards)))
+
+    with progress_store(now) as store:
+        asker = Introducing(make_asker(show, plain=plain), introduce)
         summary = session.run(QuestionMaker(kb), cards, asker, store, clock_now, seed=chosen_seed)
     if summary.stopped == "interrupted":
         kept = len(summary.answered)

@@ -13,7 +13,7 @@ from genai_cli.views.quiz import when
 def typed_myths_note() -> Text:
     """Why ``--mode typed`` asks a myth as myth-or-fact rather than silently switching."""
     return Text(
-        "Myths have no name to type, so they are asked as myth or fact (answer with a word).",
+        "Myths have no name to type, so they are asked as myth or fact.",
         style=DIM,
     )
 
