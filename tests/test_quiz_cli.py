@@ -27,7 +27,9 @@ def expected_questions(
     return [maker.make(card, seed) for card in cards]
 
 
-def typed_quiz(cli: Invoke, seed: str, answers: list[str], n: int = 3) -> object:
+def typed_quiz(
+    cli: Invoke, seed: str, answers: list[str], n: int = 3, env: dict[str, str] | None = None
+) -> object:
     return cli(
         "quiz",
         "--plain",
@@ -40,6 +42,7 @@ def typed_quiz(cli: Invoke, seed: str, answers: list[str], n: int = 3) -> object
         "--seed",
         seed,
         input="".join(a + "\n" for a in answers),
+        env=env,
     )
 
 

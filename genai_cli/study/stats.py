@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from genai_cli.errors import NotFoundError
 from genai_cli.knowledge.model import KnowledgeBase, Term
 from genai_cli.study.questions import split_card_id
-from genai_cli.study.scheduler import CardState, is_due, retrievability, utc
+from genai_cli.study.scheduler import REVIEW, CardState, is_due, retrievability, utc
 from genai_cli.study.selection import LEECH_THRESHOLD, is_leech
 
 if TYPE_CHECKING:  # the store imports sqlite3; `genai today` without progress needs neither
@@ -58,7 +58,7 @@ class Stats:
     due_now: int
     due_today: int
     due_week: int
-    retention: float | None  # mean retrievability of the cards seen
+    retention: float | None  # mean retrievability of the cards learnt (not in learning steps)
     weakest: tuple[Weak, ...]
     history: tuple[tuple[date, int], ...]  # reviews per day, oldest first, today last
     leeches: tuple[Leech, ...] = ()
@@ -69,6 +69,13 @@ class Stats:
     @property
     def accuracy(self) -> float | None:
         return self.correct / self.reviews if self.reviews else None
+
+
+def _mean(values: Iterable[float]) -> float | None:
+    """The mean, or None for nothing. Retention counts learnt cards only: a card missed a
+    minute ago reads 100% recall (no time has passed), which says nothing about memory."""
+    items = list(values)
+    return sum(items) / len(items) if items else None
 
 
 def _title(kb: KnowledgeBase, slug: str) -> str:
@@ -186,7 +193,7 @@ def compute(
         due_now=sum(1 for s in active if is_due(s, now)),
         due_today=sum(1 for s in active if s.due < end_of_today),
         due_week=sum(1 for s in active if s.due <= now + timedelta(days=7)),
-        retention=sum(recall.values()) / len(recall) if recall else None,
+        retention=_mean(recall[s.card_id] for s in seen if s.state == REVIEW),
         weakest=tuple(weakest),
         history=tuple((day, per_day.get(day, 0)) for day in days),
         leeches=tuple(leeches),

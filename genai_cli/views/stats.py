@@ -7,11 +7,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.text import Text
 
 from genai_cli.knowledge.model import KnowledgeBase
 from genai_cli.views.entries import ACCENT, DIM, LABEL, _field_grid, panel, term_panel
-from genai_cli.views.quiz import _KIND_LABELS, _table, when
+from genai_cli.views.quiz import _KIND_LABELS, when
 
 if TYPE_CHECKING:  # `genai today` needs no store
     from genai_cli.study.stats import Stats, TodayPick
@@ -90,6 +91,14 @@ def _forecast_block(stats: Stats) -> list[RenderableType]:
     ]
 
 
+def _retention_text(retention: float | None) -> Text:
+    if retention is None:
+        return Text("estimated once a card has been learnt (answered right across its steps)")
+    return Text(
+        f"of the cards you have learnt, you would likely recall about {_percent(retention)} now"
+    )
+
+
 def _streak_text(stats: Stats) -> Text:
     if not stats.streak:
         return Text("no review yesterday or today")
@@ -110,13 +119,7 @@ def stats_view(stats: Stats, now: datetime) -> RenderableType:
             "Due",
             Text(f"{stats.due_now} now · {stats.due_today} today · {stats.due_week} this week"),
         ),
-        (
-            "Retention",
-            Text(
-                "of the cards you have seen, you would likely recall about "
-                f"{_percent(stats.retention)} now"
-            ),
-        ),
+        ("Retention", _retention_text(stats.retention)),
         ("Streak", _streak_text(stats)),
     ]
     body: list[RenderableType] = [_field_grid(rows), Text("")]
@@ -124,16 +127,30 @@ def stats_view(stats: Stats, now: datetime) -> RenderableType:
     if stats.forecast:
         body += [Text(""), *_forecast_block(stats)]
     if stats.weakest:
-        weak = _table(("Weakest", 1), ("Missed", 0), ("Due", 0))
-        for item in stats.weakest:
-            name = Text(item.title)
-            name.append(f"\n{_KIND_LABELS.get(item.kind, item.kind)}", style=DIM)
-            missed = f"{item.recent_failures} of {item.recent_reviews}"
-            weak.add_row(name, Text(missed), Text(when(item.due, now)))
-        body += [Text(""), weak]
+        body += [Text(""), *weakest_block(stats, now)]
     if stats.leeches:
         body += [Text(""), *leeches_block(stats)]
     return panel("Your progress", body)
+
+
+def _listed(title: str, detail: str) -> Group:
+    """A name, then its details dim and indented beneath: readable at any width, with no
+    column to squeeze a long name into."""
+    return Group(Text(title), Padding(Text(detail, style=DIM), (0, 0, 0, 2)))
+
+
+def weakest_block(stats: Stats, now: datetime) -> list[RenderableType]:
+    """The cards missed most recently and most often, each with when it is due."""
+    head = Text("Weakest", style=LABEL)
+    head.append(" · recent misses first", style=DIM)
+    items: list[RenderableType] = [head]
+    for item in stats.weakest:
+        detail = (
+            f"{_KIND_LABELS.get(item.kind, item.kind)} · missed {item.recent_failures} of last "
+            f"{item.recent_reviews} · due {when(item.due, now)}"
+        )
+        items.append(_listed(item.title, detail))
+    return items
 
 
 def leeches_block(stats: Stats) -> list[RenderableType]:
@@ -143,12 +160,11 @@ def leeches_block(stats: Stats) -> list[RenderableType]:
         " · set aside after too many misses: read the entry again, then genai quiz --leeches",
         style=DIM,
     )
-    table = _table(("Card", 1), ("Misses", 0))
+    items: list[RenderableType] = [head]
     for leech in stats.leeches:
-        name = Text(leech.title)
-        name.append(f"\n{_pointer(leech.kind, leech.slug)}", style=DIM)
-        table.add_row(name, Text(str(leech.lapses)))
-    return [head, table]
+        times = f"{leech.lapses} time{'s' if leech.lapses != 1 else ''}"
+        items.append(_listed(leech.title, f"missed {times} · {_pointer(leech.kind, leech.slug)}"))
+    return items
 
 
 def _pointer(kind: str, slug: str) -> str:
