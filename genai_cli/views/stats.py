@@ -93,7 +93,7 @@ def _forecast_block(stats: Stats) -> list[RenderableType]:
 
 def _retention_text(retention: float | None) -> Text:
     if retention is None:
-        return Text("estimated once a card has been learnt (answered right across its steps)")
+        return Text("none learnt yet: a card counts once it has passed its learning steps")
     return Text(
         f"of the cards you have learnt, you would likely recall about {_percent(retention)} now"
     )
