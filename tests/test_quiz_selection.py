@@ -4,6 +4,7 @@ a daily cap on new cards, filters by tag and deck (unit level, then as a user ru
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -178,7 +179,8 @@ def quiz(cli: Invoke, *args: str, now: str, env: dict[str, str] | None = None) -
 
 
 def asked(out: str) -> int:
-    return out.count("Your answer (the name):")
+    """How many questions were shown (typed, or myth-or-fact for a myth)."""
+    return len(re.findall(r"^Question \d+ of \d+", out, re.MULTILINE))
 
 
 class TestQuizCommand:
@@ -190,7 +192,7 @@ class TestQuizCommand:
         assert asked(first) == 2
         second = quiz(cli, "-n", "5", now="2026-12-01T09:00:20+00:00", env=cap)
         assert asked(second) == 1  # one new card left today
-        assert "Today's 3 new cards are done" in second
+        assert "At most 3 new cards a day; the rest wait for tomorrow" in second
         third = quiz(cli, "-n", "5", "--new", "5", now="2026-12-01T09:00:40+00:00", env=cap)
         assert asked(third) == 0  # --new caps a session; it does not lift the daily cap
         assert "Today's 3 new cards are done" in third
@@ -257,3 +259,37 @@ class TestQuizCommand:
         )
         assert asked(flag) == 1  # the option overrides the setting
         assert card.startswith("typed:")
+
+
+class TestHeldBack:
+    """When nothing can be asked, the quiz says why: locked cards, no leeches."""
+
+    def test_locked_card_waits_for_its_prerequisite(self, cli: Invoke, isolated: Path) -> None:
+        deck = isolated / "decks" / "chain.yaml"
+        deck.parent.mkdir(parents=True)
+        deck.write_text(
+            "terms:\n"
+            "  - {slug: base-idea, name: Base Idea, definition: What everything rests on.}\n"
+            "  - slug: built-idea\n"
+            "    name: Built Idea\n"
+            "    definition: What rests on the base.\n"
+            "    prerequisites: [base-idea]\n",
+            encoding="utf-8",
+        )
+        args = ("--topic", "terms", "--deck", "chain", "-n", "5")
+        first = quiz(cli, *args, now="2026-12-01T09:00:00Z")
+        assert asked(first) == 1 and "Base Idea" in first  # answered wrong ("x")
+        held = quiz(cli, *args, now="2026-12-01T09:00:10Z")
+        assert asked(held) == 0
+        assert "Nothing is due; the next card is due in 1 min." in held
+        assert "1 new entry waits for a prerequisite to be answered right first" in held
+        right = cli(
+            "quiz", "--plain", *args, input="base idea\n", env={"GENAI_NOW": "2026-12-01T09:05:00Z"}
+        )
+        assert "✓ Right." in right.stdout
+        unlocked = quiz(cli, *args, now="2026-12-01T09:05:10Z")
+        assert asked(unlocked) == 1 and "Built Idea" in unlocked
+
+    def test_no_leeches(self, cli: Invoke) -> None:
+        out = quiz(cli, "--leeches", now="2026-12-01T09:00:00Z")
+        assert out == "No leeches: no card has been missed 8 times after it was learnt.\n"

@@ -46,12 +46,12 @@ def _choose(
     new: int | None,
     leeches: bool,
     leech_limit: int | None,
-) -> list[Any] | None:
+) -> list[Any]:
     """The cards to ask: leeches set aside, new cards in prerequisite order and within
-    today's allowance. Empty: nothing at all (the caller says so); None: nothing, and
-    the reason has been shown."""
+    today's allowance. None to ask: an empty list, after saying why."""
     from genai_cli.study import selection
     from genai_cli.views import plan as render_plan
+    from genai_cli.views import quiz as render_quiz
 
     threshold = leech_threshold(leech_limit)
     reviews = store.reviews()
@@ -74,19 +74,20 @@ def _choose(
     daily_cap = picked.capped > 0 and (new is None or left_today < new)
     if picked.cards:
         if daily_cap:
-            show(render_plan.daily_cap_note(per_day, NEW_PER_DAY_SETTING))
+            show(render_plan.daily_cap_note(per_day, NEW_PER_DAY_SETTING, done=False))
         return list(picked.cards)
+    next_due = selection.next_due(refs, states, threshold)
     if leeches:
         show(render_plan.no_leeches(threshold))
-        return None
-    if due or not (daily_cap or picked.locked):
-        return []
-    show(render_plan.nothing_new_left(selection.next_due(refs, states, threshold), now))
-    if daily_cap:
-        show(render_plan.daily_cap_note(per_day, NEW_PER_DAY_SETTING))
+    elif due or not (daily_cap or picked.locked):
+        show(render_quiz.nothing_to_ask(next_due, now, due))
     else:
-        show(render_plan.locked_note(picked.locked))
-    return None
+        show(render_plan.nothing_new_left(next_due, now))
+        if daily_cap:
+            show(render_plan.daily_cap_note(per_day, NEW_PER_DAY_SETTING, done=True))
+        else:
+            show(render_plan.locked_note(picked.locked))
+    return []
 
 
 @app.command("quiz")
@@ -179,8 +180,6 @@ def quiz_command(
             leech_limit=leech_limit,
         )
         if not cards:
-            if cards is not None:
-                show(render_quiz.nothing_to_ask(selection.next_due(refs, states), now, due))
             return
         if mode == "typed" and any(c.kind == MYTH_OR_FACT for c in cards):
             show(render_plan.typed_myths_note())

@@ -18,11 +18,13 @@ def typed_myths_note() -> Text:
     )
 
 
-def daily_cap_note(per_day: int, setting: str) -> Text:
-    return Text(
-        f"Today's {per_day} new cards are done; more tomorrow ({setting} sets how many).",
-        style=DIM,
-    )
+def daily_cap_note(per_day: int, setting: str, *, done: bool) -> Text:
+    """The daily cap on new cards: reached by this session, or already ``done``."""
+    if done:
+        what = f"Today's {per_day} new cards are done; more tomorrow"
+    else:
+        what = f"At most {per_day} new cards a day; the rest wait for tomorrow"
+    return Text(f"{what} ({setting} sets how many).", style=DIM)
 
 
 def locked_note(entries: int) -> Text:

@@ -31,14 +31,6 @@ def _bars(counts: Sequence[int], width: int = 1) -> Text:
     return text
 
 
-def history_chart(history: tuple[tuple[object, int], ...]) -> Text:
-    """One bar per day, scaled to the busiest day."""
-    top = max((n for _, n in history), default=0)
-    text = _bars([n for _, n in history])
-    text.append(f"  max {top}/day", style=DIM)
-    return text
-
-
 def day_label(day: date) -> str:
     """``3 Nov``: short, and the same in every locale."""
     return f"{day.day} {_MONTHS[day.month - 1]}"
