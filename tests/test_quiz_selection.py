@@ -178,6 +178,12 @@ def quiz(cli: Invoke, *args: str, now: str, env: dict[str, str] | None = None) -
     return out
 
 
+def write_deck(home: Path, name: str, text: str) -> None:
+    deck = home / "decks" / f"{name}.yaml"
+    deck.parent.mkdir(parents=True, exist_ok=True)
+    deck.write_text(text, encoding="utf-8")
+
+
 def asked(out: str) -> int:
     """How many questions were shown (typed, or myth-or-fact for a myth)."""
     return len(re.findall(r"^Question \d+ of \d+", out, re.MULTILINE))
@@ -213,13 +219,12 @@ class TestQuizCommand:
         assert all("gan" in KB.get(s).tags for s in slugs)  # type: ignore[union-attr]
 
     def test_deck_filter(self, cli: Invoke, isolated: Path) -> None:
-        deck = isolated / "decks" / "mine.yaml"
-        deck.parent.mkdir(parents=True)
-        deck.write_text(
+        write_deck(
+            isolated,
+            "mine",
             "terms:\n"
             "  - {slug: deck-one, name: Deck One, definition: The first term of a deck.}\n"
             "  - {slug: deck-two, name: Deck Two, definition: The second term of a deck.}\n",
-            encoding="utf-8",
         )
         out = quiz(cli, "--topic", "terms", "--deck", "mine", now="2026-12-01T09:00:00Z")
         assert asked(out) == 2
@@ -265,16 +270,15 @@ class TestHeldBack:
     """When nothing can be asked, the quiz says why: locked cards, no leeches."""
 
     def test_locked_card_waits_for_its_prerequisite(self, cli: Invoke, isolated: Path) -> None:
-        deck = isolated / "decks" / "chain.yaml"
-        deck.parent.mkdir(parents=True)
-        deck.write_text(
+        write_deck(
+            isolated,
+            "chain",
             "terms:\n"
             "  - {slug: base-idea, name: Base Idea, definition: What everything rests on.}\n"
             "  - slug: built-idea\n"
             "    name: Built Idea\n"
             "    definition: What rests on the base.\n"
             "    prerequisites: [base-idea]\n",
-            encoding="utf-8",
         )
         args = ("--topic", "terms", "--deck", "chain", "-n", "5")
         first = quiz(cli, *args, now="2026-12-01T09:00:00Z")
