@@ -98,3 +98,32 @@ class TestLearnCommand:
         assert (data["reviews"], data["correct"]) == (3, 3)
         again = json.loads(cli("learn", "perplexity", "--json").stdout)
         assert [s["known"] for s in again] == [True, True, True]
+
+
+class TestIntroducing:
+    """Each entry is introduced once, before its first question; the rest is delegated."""
+
+    def test_once_per_entry_and_delegates(self) -> None:
+        from genai_cli.study.learn import Introducing
+        from genai_cli.study.questions import Outcome, Question
+
+        events: list[str] = []
+
+        class Fake:
+            extra = "from the wrapped asker"
+
+            def ask(self, question: Question, number: int, total: int) -> str | None:
+                events.append(f"ask {question.slug}")
+                return "x"
+
+            def feedback(self, question: Question, outcome: Outcome) -> None:
+                events.append(f"feedback {question.slug}")
+
+        asker = Introducing(Fake(), lambda slug: events.append(f"card {slug}"))
+        a = Question("typed:a", "typed", "a", "A", "?")
+        b = Question("typed:b", "typed", "b", "B", "?")
+        for question in (a, b, a):  # a again, as relearning would ask it
+            asker.ask(question, 1, 3)
+        asker.feedback(b, Outcome(False, 1, "x"))
+        assert events == ["card a", "ask a", "card b", "ask b", "ask a", "feedback b"]
+        assert asker.extra == "from the wrapped asker"

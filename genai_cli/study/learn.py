@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from genai_cli.knowledge.model import KnowledgeBase, Term
 from genai_cli.study.questions import CardRef, Outcome, Question, candidates
@@ -92,6 +92,6 @@ class Introducing:
     def feedback(self, question: Question, outcome: Outcome) -> None:
         self._asker.feedback(question, outcome)
 
-    def __getattr__(self, name: str) -> object:
+    def __getattr__(self, name: str) -> Any:
         """Anything else the session asks of an asker goes to the wrapped one."""
         return getattr(self._asker, name)
