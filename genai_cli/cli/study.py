@@ -45,7 +45,7 @@ def _choose(
     due: bool,
     new: int | None,
     leeches: bool,
-    leech_limit: int | None,
+    threshold: int,
 ) -> list[Any]:
     """The cards to ask: leeches set aside, new cards in prerequisite order and within
     today's allowance. None to ask: an empty list, after saying why."""
@@ -53,7 +53,6 @@ def _choose(
     from genai_cli.views import plan as render_plan
     from genai_cli.views import quiz as render_quiz
 
-    threshold = leech_threshold(leech_limit)
     reviews = store.reviews()
     per_day = setting(NEW_PER_DAY_SETTING, selection.NEW_PER_DAY)
     left_today = max(0, per_day - selection.new_cards_today(reviews, now, local_zone()))
@@ -164,6 +163,7 @@ def quiz_command(
     refs = selection.filter_refs(candidates(kb, topic, mode), kb, tag=tag, deck=deck)
     chosen_seed: object = seed if seed is not None else random.SystemRandom().getrandbits(64)
     now = clock_now()
+    threshold = leech_threshold(leech_limit)  # also session.run's, to announce a new leech
     with progress_store(now) as store:
         states = store.cards()
         cards = _choose(
@@ -177,7 +177,7 @@ def quiz_command(
             due=due,
             new=new,
             leeches=leeches,
-            leech_limit=leech_limit,
+            threshold=threshold,
         )
         if not cards:
             return
