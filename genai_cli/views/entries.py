@@ -215,6 +215,7 @@ def welcome(kb: KnowledgeBase) -> RenderableType:
             ("genai apps", Text("applications by industry")),
             ("genai quote", Text("a quote; genai poem for a poem")),
             ("genai quiz", Text("study with spaced repetition")),
+            ("genai learn TERM", Text("study a term, its prerequisites first")),
             ("genai --help", Text("every command")),
         ]
     )
