@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
-from genai_cli.knowledge.loader import load_bundled
+from genai_cli.knowledge.loader import load_bundled, load_files
 from genai_cli.knowledge.names import normalize
-from tests.conftest import Invoke, assert_golden
+from tests.conftest import Invoke, assert_golden, flat
 
 
 class TestCoverage:
@@ -162,7 +163,8 @@ class TestLinksAndSources:
         kb = load_bundled()
         incoming: dict[str, set[str]] = {}
         for entry in kb.entries():
-            for target in (*entry.see_also, *getattr(entry, "prerequisites", ())):
+            links = (*entry.see_also, *entry.more_precisely, *getattr(entry, "prerequisites", ()))
+            for target in links:
                 incoming.setdefault(target, set()).add(entry.slug)
         for term in kb.terms:
             assert term.tags, f"{term.slug} has no tag"
@@ -270,3 +272,78 @@ class TestReviewFindings:
         myth = load_bundled().get("chatbots-remember-you")
         assert myth is not None
         assert "train later model versions" in " ".join(myth.fact.split())  # type: ignore[attr-defined]
+
+
+# The bridges content-review.md §10 proposes from a verbatim seed statement to the
+# extended entries that say it accurately.
+BRIDGES = [
+    ("transformer-models", ("kv-cache-decoding", "flash-attention")),
+    ("text-to-image-models", ("latent-diffusion-models",)),
+    ("multimodal-model", ("clip", "vision-language-model")),
+    ("large-language-model", ("bert", "decoder-only-model")),
+    ("zero-shot-learning", ("zero-shot-prompting",)),
+    ("diffusion-probabilistic-models", ("ddpm", "stable-diffusion")),
+    ("neural-rendering", ("nerf", "gaussian-splatting")),
+    ("something-from-nothing", ("test-time-compute", "reasoning-model")),
+]
+
+
+class TestMorePrecisely:
+    """`more_precisely` bridges a seed statement to the entry a researcher would sign."""
+
+    @pytest.mark.parametrize(("slug", "targets"), BRIDGES, ids=[b[0] for b in BRIDGES])
+    def test_the_review_s_bridges_exist(self, slug: str, targets: tuple[str, ...]) -> None:
+        entry = load_bundled().get(slug)
+        assert entry is not None and entry.origin == "seed"
+        assert entry.more_precisely == targets
+
+    def test_a_deck_may_use_it_on_any_kind(self, tmp_path: Path) -> None:
+        deck = tmp_path / "deck.yaml"
+        deck.write_text(
+            "terms:\n"
+            "  - slug: attention-sketch\n"
+            "    name: Attention Sketch\n"
+            "    definition: A loose picture of attention.\n"
+            "    more_precisely: [attention-exact]\n"
+            "  - slug: attention-exact\n"
+            "    name: Attention Exact\n"
+            "    definition: The exact picture.\n"
+            "myths:\n"
+            "  - slug: attention-myth\n"
+            "    myth: Attention reads everything equally.\n"
+            "    fact: It weighs positions.\n"
+            "    more_precisely: [attention-exact, attention-sketch]\n",
+            encoding="utf-8",
+        )
+        kb = load_files([deck])
+        sketch, myth = kb.get("attention-sketch"), kb.get("attention-myth")
+        assert sketch is not None and sketch.more_precisely == ("attention-exact",)
+        assert myth is not None and myth.more_precisely == ("attention-exact", "attention-sketch")
+
+    def test_term_panel_names_each_entry_and_its_command(self, cli: Invoke) -> None:
+        shown = flat(cli("term", "multimodal-model").stdout)
+        assert (
+            "More precisely CLIP → genai term clip"
+            " Vision-Language Model → genai term vision-language-model"
+        ) in shown
+        see_also = shown.split("See also", 1)[1]
+        assert "CLIP" not in see_also.split("Algorithm", 1)[0]  # shown once, as a bridge
+
+    def test_algorithm_panel_shows_the_row_beside_the_complexity(self, cli: Invoke) -> None:
+        shown = flat(cli("algorithms", "transformer-models").stdout)  # golden: test_compare
+        assert "Times ten n ×10 → 100x cost More precisely" in shown
+        assert "More precisely Autoregressive Decoding with a KV Cache → genai" in shown
+        assert "algorithms kv-cache-decoding FlashAttention → genai term flash-attention" in shown
+
+    def test_myth_panel_shows_the_row(self, cli: Invoke) -> None:
+        shown = flat(cli("myths", "2").stdout)
+        assert "More precisely Test-Time Compute → genai term test-time-compute" in shown
+
+    def test_json_includes_it(self, cli: Invoke) -> None:
+        term = json.loads(cli("term", "neural-rendering", "--json").stdout)
+        assert term["more_precisely"] == ["nerf", "gaussian-splatting"]
+        algorithms = json.loads(cli("algorithms", "--json").stdout)
+        row = next(a for a in algorithms if a["slug"] == "transformer-models")
+        assert row["more_precisely"] == ["kv-cache-decoding", "flash-attention"]
+        plain = json.loads(cli("term", "lora", "--json").stdout)
+        assert plain["more_precisely"] == []
