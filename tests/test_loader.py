@@ -88,6 +88,8 @@ class TestBundledData:
             "myths": 2,
             "quotes": 11,
             "poems": 3,
+            "questions": 0,
+            "cloze": 0,
         }
 
     def test_article_wording_is_kept(self) -> None:

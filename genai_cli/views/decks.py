@@ -20,6 +20,7 @@ _SINGULAR = {
     "myths": "myth",
     "quotes": "quote",
     "poems": "poem",
+    "questions": "question",
 }
 
 
