@@ -141,7 +141,8 @@ class TestSession:
         kb = kb_with_deck()
         assert [r.slug for r in interview.candidates(kb, level="basic")] == ["q3"]  # type: ignore[arg-type]
         assert [r.slug for r in interview.candidates(kb, tag="attention")] == ["q2", "q4"]  # type: ignore[arg-type]
-        assert [r.card_id for r in interview.candidates(kb, tag="attention")][0] == "interview:q2"  # type: ignore[arg-type]
+        refs = interview.candidates(kb, tag="attention")  # type: ignore[arg-type]
+        assert refs[0].card_id == "interview:q2"
 
 
 class TestLineReader:

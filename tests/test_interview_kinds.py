@@ -68,7 +68,7 @@ class TestKinds:
                 "level: expert",
                 "deck.yaml:7: question 'gan-q': level must be one of basic, intermediate, advanced",
             ),
-            ("    level: intermediate\n", "", "missing field 'level'"),
+            ("answer: >-", "answers: >-", "unknown field 'answers'"),
             (
                 "{{generator}} and a {{discriminator::the critic}}",
                 "generator",

@@ -118,7 +118,7 @@ def export_command(
         typer.Option(
             "--topic",
             metavar="TOPIC",
-            help="terms, algorithms, myths or all (for json: every kind).",
+            help="terms, algorithms, myths, questions, cloze or all (for json: every kind).",
         ),
     ] = "all",
     deck: Annotated[

@@ -74,8 +74,9 @@ def filled(text: str) -> str:
     return "".join(p if isinstance(p, str) else p.answer for p in parse(text))
 
 
-def masked(text: str, number: int) -> str:
-    """The sentence with gap ``number`` (from 1) hidden and the others filled in, as Anki does."""
+def masked(text: str, number: int | None) -> str:
+    """The sentence with gap ``number`` (from 1) hidden and the others filled in, as Anki
+    does; with ``number`` None, every gap hidden."""
     out: list[str] = []
     seen = 0
     for part in parse(text):
@@ -83,7 +84,7 @@ def masked(text: str, number: int) -> str:
             out.append(part)
             continue
         seen += 1
-        if seen == number:
+        if number is None or seen == number:
             out.append(f"[{part.hint}]" if part.hint else GAP)
         else:
             out.append(part.answer)

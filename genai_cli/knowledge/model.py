@@ -199,8 +199,8 @@ class Question(Entry):
     kind: ClassVar[str] = "question"
     question: str
     answer: str
-    points: tuple[str, ...]
-    level: str
+    points: tuple[str, ...] = ()  # 2-5 when given; imported cards may have none
+    level: str | None = None
 
     @property
     def label(self) -> str:

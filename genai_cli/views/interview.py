@@ -38,8 +38,9 @@ def question_view(
     question: Question, number: int, total: int, limit: float | None, *, plain: bool
 ) -> RenderableType:
     head = Text(f"Question {number} of {total}", style="" if plain else "bold")
-    meta = " · ".join((question.level, *question.tags))
-    head.append(f" ({meta})" if plain else f" · {meta}", style="" if plain else DIM)
+    meta = " · ".join(m for m in (question.level, *question.tags) if m)
+    if meta:
+        head.append(f" ({meta})" if plain else f" · {meta}", style="" if plain else DIM)
     how = "Type your answer; an empty line ends it, an empty answer skips."
     if limit is not None:
         how += f" You have {clock_text(limit)} (shown, never enforced)."
@@ -65,6 +66,8 @@ def model_view(
     if not typed.strip():
         parts.append(Text("Skipped: here is a model answer.", style="" if plain else DIM))
     parts += [Text("Model answer:", style="" if plain else LABEL), Text(question.answer)]
+    if not question.points:
+        return Group(*parts)
     found = sum(covered)
     parts.append(
         Text(
