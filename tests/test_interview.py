@@ -35,7 +35,7 @@ def _question(n: int) -> str:
       Model answer {n}: attention lets every token look at every other token.
     points: [self-attention over all tokens, quadratic cost in sequence length]
     level: {("basic", "intermediate", "advanced")[n % 3]}
-    tags: [{"transformer" if n % 2 else "attention"}]
+    tags: [{"zz-odd" if n % 2 else "zz-even"}, zz-test]
     see_also: [transformer-model]
 """
 
@@ -104,7 +104,7 @@ class TestSession:
 
     def test_records_answers_and_text(self, tmp_path: Path) -> None:
         kb = kb_with_deck()
-        refs = interview.candidates(kb)  # type: ignore[arg-type]
+        refs = interview.candidates(kb, tag="zz-test")  # type: ignore[arg-type]
         asker = FakeInterviewer([("self attention over all tokens", GOOD), ("x", EASY)])
         times = iter(T0 + timedelta(seconds=n) for n in range(100))
         with open_store(tmp_path / "p.db", T0) as store:
@@ -120,7 +120,7 @@ class TestSession:
 
     def test_empty_answer_is_again_without_asking(self, tmp_path: Path) -> None:
         kb = kb_with_deck()
-        refs = interview.candidates(kb)[:1]  # type: ignore[arg-type]
+        refs = interview.candidates(kb, tag="zz-test")[:1]  # type: ignore[arg-type]
         asker = FakeInterviewer([("", EASY)])
         with open_store(tmp_path / "p.db", T0) as store:
             report = interview.run(kb, refs, asker, store, lambda: T0, fuzz=False)  # type: ignore[arg-type]
@@ -130,7 +130,7 @@ class TestSession:
 
     def test_ctrl_c_keeps_graded(self, tmp_path: Path) -> None:
         kb = kb_with_deck()
-        refs = interview.candidates(kb)  # type: ignore[arg-type]
+        refs = interview.candidates(kb, tag="zz-test")  # type: ignore[arg-type]
         asker = FakeInterviewer([("a", GOOD), (None, None)])
         with open_store(tmp_path / "p.db", T0) as store:
             report = interview.run(kb, refs, asker, store, lambda: T0, fuzz=False)  # type: ignore[arg-type]
@@ -139,9 +139,9 @@ class TestSession:
 
     def test_filters(self) -> None:
         kb = kb_with_deck()
-        assert [r.slug for r in interview.candidates(kb, level="basic")] == ["q3"]  # type: ignore[arg-type]
-        assert [r.slug for r in interview.candidates(kb, tag="attention")] == ["q2", "q4"]  # type: ignore[arg-type]
-        refs = interview.candidates(kb, tag="attention")  # type: ignore[arg-type]
+        assert [r.slug for r in interview.candidates(kb, level="basic", tag="zz-test")] == ["q3"]  # type: ignore[arg-type]
+        assert [r.slug for r in interview.candidates(kb, tag="zz-even")] == ["q2", "q4"]  # type: ignore[arg-type]
+        refs = interview.candidates(kb, tag="zz-even")  # type: ignore[arg-type]
         assert refs[0].card_id == "interview:q2"
 
 
@@ -173,7 +173,9 @@ class TestCommand:
 
     def test_piped_interview_then_history(self, cli: Invoke, deck: Path) -> None:
         text = "Attention over all tokens, self-attention.\n\n3\n\n"
-        result = cli("interview", "-n", "2", "--seed", "1", "--plain", input=text)
+        result = cli(
+            "interview", "-n", "2", "--seed", "1", "--plain", "--tag", "zz-test", input=text
+        )
         assert result.exit_code == 0, result.stderr
         out = result.stdout
         assert "Model answer:" in out
@@ -232,7 +234,19 @@ class TestRealTerminal:
     def test_interview_in_a_terminal(self, deck: Path, isolated: Path) -> None:
         child = pexpect.spawn(
             sys.executable,
-            ["-m", "genai_cli", "interview", "-n", "3", "--seed", "5", "--minutes", "2"],
+            [
+                "-m",
+                "genai_cli",
+                "interview",
+                "-n",
+                "3",
+                "--seed",
+                "5",
+                "--minutes",
+                "2",
+                "--tag",
+                "zz-test",
+            ],
             env=env_for(isolated),
             dimensions=(40, 100),
             encoding="utf-8",
@@ -274,7 +288,17 @@ class TestRealTerminal:
 
     def test_sigkill_keeps_every_graded_answer(self, deck: Path, isolated: Path) -> None:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "genai_cli", "interview", "-n", "3", "--plain"],
+            [
+                sys.executable,
+                "-m",
+                "genai_cli",
+                "interview",
+                "-n",
+                "3",
+                "--plain",
+                "--tag",
+                "zz-test",
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

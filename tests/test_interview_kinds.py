@@ -132,9 +132,8 @@ class TestSearchAndJson:
     def test_search(self, cli: Invoke, isolated: Path) -> None:
         write(isolated / "decks" / "mine.yaml", DECK)
         result = cli("search", "gan unstable", "--json")
-        hits = json.loads(result.stdout)
-        assert hits[0]["slug"] == "gan-q"
-        assert hits[0]["command"] == "genai interview --history gan-q"
+        hits = {h["slug"]: h for h in json.loads(result.stdout)}
+        assert hits["gan-q"]["command"] == "genai interview --history gan-q"
         hits = json.loads(cli("search", "generator discriminator", "--json").stdout)
         assert "cloze-gan" in [h["slug"] for h in hits]
 
@@ -146,3 +145,30 @@ class TestSearchAndJson:
         assert [entry_to_data(e) for e in again.entries] == [
             entry_to_data(e) for e in first.entries
         ]
+
+
+class TestBundledInterviewDeck:
+    """At least 80 questions and 60 cloze sentences, each question complete and linked."""
+
+    def test_counts_and_fields(self) -> None:
+        kb = loader.load_bundled()
+        assert len(kb.questions) >= 80
+        assert len(kb.cloze) >= 60
+        for question in kb.questions:
+            assert 2 <= len(question.points) <= 5, question.slug
+            assert question.level is not None, question.slug
+            assert question.see_also, question.slug
+        for cloze in kb.cloze:
+            assert clozetext.deletions(cloze.text), cloze.slug
+            assert cloze.see_also, cloze.slug
+
+    def test_every_level_is_asked(self) -> None:
+        levels = {q.level for q in loader.load_bundled().questions}
+        assert levels == {"basic", "intermediate", "advanced"}
+
+    def test_history_json(self, cli: Invoke) -> None:
+        kb = loader.load_bundled()
+        slug = kb.questions[0].slug
+        data = json.loads(cli("interview", "--history", slug, "--json").stdout)
+        assert data["slug"] == slug and data["answers"] == []
+        assert json.loads(cli("interview", "--history", "--json").stdout) == []

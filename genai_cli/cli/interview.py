@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from genai_cli.cli.app import app, guarded, knowledge, optional_name, show
+from genai_cli.cli.app import JsonOption, app, guarded, knowledge, optional_name, print_json, show
 from genai_cli.clock import now as clock_now
 
 
@@ -55,6 +55,7 @@ def interview_command(
     show_history: Annotated[
         bool, typer.Option("--history", help="Show your past answers (to QUESTION, or list all).")
     ] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """A mock interview: answer open questions, compare with a model answer, grade yourself.
 
@@ -69,13 +70,10 @@ def interview_command(
     kb = knowledge()
     now = clock_now()
     if show_history:
-        with _progress_store(now) as store:
-            if question is None:
-                show(views.answered_view(interview.answered_questions(kb, store), plain=plain))
-                return
-            found = interview.history(kb, store, _find_question(kb, question))
-        show(views.history_view(found, now, plain=plain))
+        _history(kb, question, now, plain=plain, as_json=as_json)
         return
+    if as_json:
+        raise UsageError("--json is only for --history")
     if question is not None:
         raise UsageError("QUESTION is only for --history; to choose questions use --tag or --level")
     import random
@@ -103,3 +101,26 @@ def interview_command(
     show(
         views.summary_view(report, kb, selection.next_due(refs, states), due_now, end, plain=plain)
     )
+
+
+def _history(kb: Any, name: str | None, now: Any, *, plain: bool, as_json: bool) -> None:
+    """`genai interview --history [QUESTION]`: past answers, read-only."""
+    from genai_cli.cli.study import _progress_store
+    from genai_cli.paths import progress_db
+    from genai_cli.study import interview
+    from genai_cli.views import interview as views
+
+    target = _find_question(kb, name) if name is not None else None
+    if not progress_db().exists():  # looking creates no database
+        rows: list[Any] = []
+        found = interview.History(target, ()) if target is not None else None
+    else:
+        with _progress_store(now) as store:
+            rows = interview.answered_questions(kb, store)
+            found = interview.history(kb, store, target) if target is not None else None
+    if as_json:
+        print_json(interview.history_json(found) if found else interview.answered_json(rows))
+    elif found is not None:
+        show(views.history_view(found, now, plain=plain))
+    else:
+        show(views.answered_view(rows, plain=plain))

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from genai_cli.errors import UsageError
 from genai_cli.knowledge.model import LEVELS, KnowledgeBase, Question, Term
@@ -244,3 +244,23 @@ def answered_questions(kb: KnowledgeBase, store: Store) -> list[tuple[Question, 
             out.append((entry, count, last))
     out.sort(key=lambda item: item[2], reverse=True)
     return out
+
+
+def history_json(found: History) -> dict[str, Any]:
+    """``genai interview --history QUESTION --json``: the question and every answer."""
+    from genai_cli.knowledge.serialize import entry_to_json
+
+    return {
+        **entry_to_json(found.question),
+        "answers": [
+            {"at": moment.isoformat(), "text": text, "grade": RATING_NAMES.get(rating, "")}
+            for moment, text, rating in found.answers
+        ],
+    }
+
+
+def answered_json(rows: Sequence[tuple[Question, int, datetime]]) -> list[dict[str, Any]]:
+    return [
+        {"slug": q.slug, "question": q.question, "answers": n, "last": last.isoformat()}
+        for q, n, last in rows
+    ]
