@@ -40,7 +40,9 @@ def quiz_command(
     topic: Annotated[
         str,
         typer.Option(
-            "--topic", metavar="terms|algorithms|myths|all", help="What to be asked about."
+            "--topic",
+            metavar="terms|algorithms|myths|all|questions|cloze",
+            help="What to be asked about.",
         ),
     ] = "all",
     count: Annotated[
@@ -68,13 +70,19 @@ def quiz_command(
     import random
 
     from genai_cli.errors import Interrupted
+    from genai_cli.study import cards as cards_topics
     from genai_cli.study import selection, session
     from genai_cli.study.questions import QuestionMaker, candidates
     from genai_cli.views import quiz as render_quiz
     from genai_cli.views.prompts import make_asker
 
     kb = knowledge()
-    refs = candidates(kb, topic, mode)
+    maker = QuestionMaker(kb)
+    if topic in cards_topics.CARD_TOPICS:  # interview questions and cloze, as cards
+        refs = cards_topics.candidates(kb, topic)
+        maker = cards_topics.StudyMaker(kb)
+    else:
+        refs = candidates(kb, topic, mode)
     chosen_seed: object = seed if seed is not None else random.SystemRandom().getrandbits(64)
     now = clock_now()
     with _progress_store(now) as store:
@@ -86,7 +94,7 @@ def quiz_command(
             show(render_quiz.nothing_to_ask(selection.next_due(refs, states), now, due))
             return
         asker = make_asker(show, plain=plain)
-        summary = session.run(QuestionMaker(kb), cards, asker, store, clock_now, seed=chosen_seed)
+        summary = session.run(maker, cards, asker, store, clock_now, seed=chosen_seed)
     if summary.stopped == "interrupted":
         kept = len(summary.answered)
         raise Interrupted(f"interrupted; {kept} answer{'s' if kept != 1 else ''} kept")
