@@ -107,7 +107,8 @@ class TestCsv:
         rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
         assert rows[0] == ["front", "back", "tags", "kind", "slug"]
         kb = loader.load_bundled()
-        assert len(rows) - 1 == len(kb.terms) + len(kb.algorithms) + len(kb.myths)
+        kinds = ("terms", "algorithms", "myths", "questions", "cloze")
+        assert len(rows) - 1 == sum(len(kb.of_kind(k)) for k in kinds)
         by_slug = {r[4]: r for r in rows[1:]}
         assert by_slug["latent-space"][:2] == [
             "Latent Space",
@@ -116,7 +117,7 @@ class TestCsv:
         assert by_slug["latent-space"][2:4] == ["representation", "term"]
         algorithm = by_slug["transformer-models"]
         assert algorithm[3] == "algorithm" and "Complexity: O(n^2)" in algorithm[1]
-        assert {r[3] for r in rows[1:]} == {"term", "algorithm", "myth"}
+        assert {r[3] for r in rows[1:]} == {"term", "algorithm", "myth", "question", "cloze"}
 
     def test_formula_cells_are_quoted(self, cli: Invoke, isolated: Path) -> None:
         write(
@@ -447,7 +448,8 @@ class TestQuestionsAndCloze:
     def test_csv_and_markdown(self, cli: Invoke, isolated: Path, tmp_path: Path) -> None:
         self.deck(isolated)
         out = tmp_path / "prep.csv"
-        assert cli("export", "-f", "csv", "-o", str(out), "--topic", "cloze").exit_code == 0
+        args = ("-o", str(out), "--topic", "cloze", "--deck", "prep")
+        assert cli("export", "-f", "csv", *args).exit_code == 0
         rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
         assert rows[1][:2] == [
             "A GAN has a {{generator}} and a {{discriminator::the critic}}.",

@@ -157,6 +157,46 @@ class TestAnkiPackages:
         assert "1 notes of an unknown note type" in result.stdout
 
 
+class TestRealAnkiPackages:
+    """Packages exported by Anki itself (the `anki` package): legacy read, newer refused."""
+
+    def export(self, tmp_path: Path, legacy: bool) -> Path:
+        collection_module = pytest.importorskip("anki.collection")
+        col = collection_module.Collection(str(tmp_path / "c.anki2"))
+        try:
+            basic = col.new_note(col.models.by_name("Basic"))
+            basic["Front"], basic["Back"] = "What is <b>RLHF</b>?", "Learning from human feedback"
+            basic.tags = ["rl"]
+            col.add_note(basic, col.decks.id("Default"))
+            cloze = col.new_note(col.models.by_name("Cloze"))
+            cloze["Text"] = "{{c1::DPO}} skips the {{c2::reward model::what?}}."
+            col.add_note(cloze, col.decks.id("Default"))
+            out = tmp_path / ("legacy.apkg" if legacy else "new.apkg")
+            options = collection_module.ExportAnkiPackageOptions(
+                with_scheduling=False, with_deck_configs=False, with_media=True, legacy=legacy
+            )
+            col.export_anki_package(out_path=str(out), options=options, limit=None)
+        finally:
+            col.close()
+        return out
+
+    def test_legacy_export(self, cli: Invoke, tmp_path: Path) -> None:
+        package = self.export(tmp_path, legacy=True)
+        out = tmp_path / "real.yaml"
+        assert cli("import", str(package), "-o", str(out)).exit_code == 0
+        question, cloze = deck_entries(out)
+        assert (question["slug"], question["question"]) == ("what-is-rlhf", "What is RLHF?")
+        assert cloze["text"] == "{{DPO}} skips the {{reward model::what?}}."
+        assert cloze["slug"] == "cloze-dpo-skips-the-reward-model"
+        validates(cli, out)
+
+    def test_newer_format_is_refused_with_advice(self, cli: Invoke, tmp_path: Path) -> None:
+        package = self.export(tmp_path, legacy=False)
+        result = cli("import", str(package), "-o", str(tmp_path / "x.yaml"))
+        assert result.exit_code == 2
+        assert "export it again with 'Support older Anki versions' ticked" in result.stderr
+
+
 class TestJson:
     """Importing genai's own JSON export is the identity."""
 

@@ -50,7 +50,10 @@ def interview_command(
         str | None, typer.Option("--seed", metavar="S", help="Reproducible choice of questions.")
     ] = None,
     plain: Annotated[
-        bool, typer.Option("--plain", help="Plain lines: no colour, symbols or boxes.")
+        bool,
+        typer.Option(
+            "--plain", help="Plain lines: no colour, symbols or boxes (always so in a pipe)."
+        ),
     ] = False,
     show_history: Annotated[
         bool, typer.Option("--history", help="Show your past answers (to QUESTION, or list all).")
@@ -62,11 +65,14 @@ def interview_command(
     Due questions first, then new ones. An empty line (Enter twice) or Ctrl-D ends an
     answer; an empty answer skips. Every graded answer is kept, with what you typed.
     """
+    import sys
+
     from genai_cli.cli.study import _progress_store
     from genai_cli.errors import Interrupted, UsageError
     from genai_cli.study import interview, selection
     from genai_cli.views import interview as views
 
+    plain = plain or not sys.stdout.isatty()  # a pipe gets plain lines too
     kb = knowledge()
     now = clock_now()
     if show_history:

@@ -107,8 +107,7 @@ class _Slugs:
         if wanted and is_slug(wanted) and self.known.get(wanted, card.kind) == card.kind:
             base = wanted
         else:
-            text = card.front.replace("{{", " ").replace("}}", " ")
-            base = slugify(text, "cloze-" if card.kind == "cloze" else "")
+            base = slugify(_label(card), "cloze-" if card.kind == "cloze" else "")
         slug, number = base, 1
         while not self._free(slug, card.kind, wanted):
             number += 1
@@ -175,7 +174,8 @@ def _genai_deck(path: Path, known: Mapping[str, str]) -> dict[str, list[Any]]:
 def _dump(deck: dict[str, list[Any]], source: str) -> str:
     import yaml
 
-    counts = ", ".join(f"{len(v)} {k}" for k, v in deck.items())
+    singular = {"questions": "question", **{k: cls.kind for k, cls in KINDS.items()}}
+    counts = ", ".join(f"{len(v)} {k if len(v) != 1 else singular[k]}" for k, v in deck.items())
     head = f"# Imported by `genai import` from {' '.join(source.split())}: {counts}.\n"
     body = yaml.safe_dump(deck, sort_keys=False, allow_unicode=True, width=88)
     return head + body
