@@ -145,6 +145,14 @@ class TestAnkiPackages:
             assert (data["question"], data["answer"]) == (question.question, question.answer)
             assert tuple(data["points"]) == question.points  # type: ignore[arg-type]
 
+    def test_colpkg_reads_like_an_apkg(self, cli: Invoke, tmp_path: Path) -> None:
+        package = genanki_package(tmp_path / "a.apkg", tmp_path, media=False)
+        colpkg = package.rename(tmp_path / "a.colpkg")
+        out = tmp_path / "a.yaml"
+        result = cli("import", str(colpkg), "-o", str(out))
+        assert result.exit_code == 0, result.stderr
+        assert [e["kind"] for e in deck_entries(out)] == ["question", "cloze"]
+
     def test_unknown_note_type_id_is_skipped(self, cli: Invoke, tmp_path: Path) -> None:
         package = genanki_package(tmp_path / "a.apkg", tmp_path, media=False)
         odd = rezip_collection(

@@ -190,6 +190,9 @@ class TestCommand:
         slug = listed.split(":")[0]
         shown = cli("interview", "--history", slug, "--plain").stdout
         assert "Model answer:" in shown
+        assert "· Again\n(skipped)" in shown or "· Good\nAttention over all tokens" in shown
+        assert cli("stats", "--reset", "--yes").exit_code == 0
+        assert "No interview answers yet" in cli("interview", "--history").stdout
 
     def test_history_of_unknown_question(self, cli: Invoke, deck: Path) -> None:
         result = cli("interview", "--history", "q11")
