@@ -20,7 +20,7 @@ from genai_cli.knowledge.model import Question
 from genai_cli.study import interview
 from genai_cli.study.questions import AGAIN, EASY, GOOD
 from genai_cli.study.store import open_store
-from genai_cli.views.interview import LineInterviewer, answer_prompt
+from genai_cli.views.interview import LineInterviewer, answer_prompt, time_left
 from tests.conftest import ROOT, Invoke
 from tests.test_decks import write
 
@@ -152,6 +152,7 @@ class TestLineReader:
         assert answer_prompt(0, None, True) == "> "
         assert answer_prompt(30, 120, True) == "[1:30 left] > "
         assert answer_prompt(135, 120, False) == "[0:15 over] . "
+        assert time_left(61, 120) == "0:59 left"
 
     def test_multi_line_answer(self) -> None:
         import io
@@ -219,6 +220,7 @@ def env_for(home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(GENAI_HOME=str(home), COLUMNS="80", PYTHONPATH=str(ROOT), TERM="xterm")
     env.pop("FORCE_COLOR", None)
+    env.pop("PROMPT_TOOLKIT_NO_CPR", None)
     return env
 
 
@@ -255,22 +257,28 @@ class TestRealTerminal:
             encoding="utf-8",
             timeout=30,
         )
+
+        def editor() -> None:
+            """Wait for the answer editor; answer its cursor-position query as a terminal."""
+            child.expect("\x1b\\[6n")
+            child.send("\x1b[10;1R")
+
         try:
             child.expect("Question 1 of 3")
-            child.expect(r"\[2:00 left\] > ")
-            child.sendline("Self-attention lets all tokens see each other")
-            child.expect(r"left\] \. ")
-            child.sendline("")
+            editor()
+            child.expect("2:00 left")  # the live countdown under the answer
+            child.send("Self-attention lets all tokens see each other\r")
+            child.send("\r")  # Enter on an empty line ends the answer
             child.expect("Model answer:")
             child.expect("✓ self-attention over all tokens")
             child.expect("Grade yourself")
             child.sendline("3")
             child.expect("Question 2 of 3")
-            child.expect("> ")
-            child.sendline("")  # skip
+            editor()
+            child.send("\r")  # an empty answer: skip
             child.expect("Skipped: here is a model answer.")
             child.expect("Question 3 of 3")
-            child.expect("> ")
+            editor()
             child.sendcontrol("c")
             child.expect("interrupted; 2 answers kept")
             child.expect(pexpect.EOF)
@@ -324,3 +332,38 @@ class TestRealTerminal:
         assert proc.returncode == -signal.SIGKILL
         assert db_rows(isolated, "SELECT text FROM typed_answers") == [("my answer",)]
         assert db_rows(isolated, "SELECT rating FROM reviews") == [(2,)]
+
+
+class TestAnswerEditor:
+    """The terminal answer editor: Enter adds a line, Enter on an empty line or Ctrl-D ends."""
+
+    @pytest.mark.parametrize(
+        ("keys", "expected"),
+        [
+            ("one\rtwo\r\r", "one\ntwo"),
+            ("\r", ""),
+            ("only line\x04", "only line"),
+            ("x\r\ry", "x"),
+        ],
+    )
+    def test_keys(self, keys: str, expected: str) -> None:
+        from prompt_toolkit.input import create_pipe_input
+        from prompt_toolkit.output import DummyOutput
+
+        from genai_cli.views.prompts import read_answer
+
+        with create_pipe_input() as pipe:
+            pipe.send_text(keys)
+            assert read_answer("> ", lambda: "1:00 left", input=pipe, output=DummyOutput()) == (
+                expected
+            )
+
+    def test_ctrl_c(self) -> None:
+        from prompt_toolkit.input import create_pipe_input
+        from prompt_toolkit.output import DummyOutput
+
+        from genai_cli.views.prompts import read_answer
+
+        with create_pipe_input() as pipe:
+            pipe.send_text("half\x03")
+            assert read_answer("> ", input=pipe, output=DummyOutput()) is None

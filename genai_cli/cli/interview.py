@@ -94,7 +94,7 @@ def interview_command(
 
             show(nothing_to_ask(selection.next_due(refs, states), now, False))
             return
-        asker = views.LineInterviewer(
+        asker = views.make_interviewer(
             show, plain=plain, limit=minutes * 60 if minutes is not None else None
         )
         report = interview.run(kb, cards, asker, store, clock_now)

@@ -1,9 +1,10 @@
-"""The mock interview in the terminal: what is shown, and the line reader that asks.
+"""The mock interview in the terminal: what is shown, and the readers that ask.
 
-Answers are read as plain lines from stdin (a terminal or a pipe alike): an empty line
-ends an answer (Enter twice), so does Ctrl-D; an empty answer skips the question. With
-a time limit, every line's prompt shows the time left (or over): time is shown, an
-answer is never cut off. ``plain`` drops colour, symbols and boxes, for screen readers.
+An empty line ends an answer (Enter twice), so does Ctrl-D; an empty answer skips the
+question. In a terminal the answer is typed in an editor (the prompt adapter's
+``read_answer``) with a live countdown under it; in a pipe or with ``plain``, as plain
+lines whose prompts show the time left (or over). Time is shown, an answer is never cut
+off. ``plain`` also drops colour, symbols and boxes, for screen readers.
 """
 
 from __future__ import annotations
@@ -48,14 +49,17 @@ def question_view(
     return Group(Text(""), head, body, Text(how, style="" if plain else DIM))
 
 
+def time_left(elapsed: float, limit: float) -> str:
+    left = limit - elapsed
+    return f"{clock_text(left)} left" if left >= 0 else f"{clock_text(-left)} over"
+
+
 def answer_prompt(elapsed: float, limit: float | None, first: bool) -> str:
     """The prompt of each answer line; with a limit, the countdown."""
     mark = "> " if first else ". "
     if limit is None:
         return mark
-    left = limit - elapsed
-    shown = f"{clock_text(left)} left" if left >= 0 else f"{clock_text(-left)} over"
-    return f"[{shown}] {mark}"
+    return f"[{time_left(elapsed, limit)}] {mark}"
 
 
 def model_view(
@@ -245,3 +249,33 @@ class LineInterviewer:
             if rating is not None:
                 return rating
             self.stdout.write("Please answer 1, 2, 3 or 4 (or Again, Hard, Good, Easy).\n")
+
+
+class TerminalInterviewer(LineInterviewer):
+    """In a terminal: the answer is typed in an editor line (prompt_toolkit, through the
+    prompt adapter) whose toolbar shows a live countdown; grades are read as lines."""
+
+    def answer(self, question: Question, number: int, total: int) -> str | None:
+        from genai_cli.views.prompts import read_answer
+
+        self.show(question_view(question, number, total, self.limit, plain=self.plain))
+        start = self.timer()
+        limit = self.limit
+        toolbar = None
+        if limit is not None:
+
+            def toolbar() -> str:
+                return f"{time_left(self.timer() - start, limit)} (time is shown, never enforced)"
+
+        typed = read_answer("> ", toolbar)
+        if typed is not None and limit is not None and typed.strip():
+            took = self.timer() - start
+            self.stdout.write(f"Answered in {clock_text(took)} of {clock_text(limit)}.\n")
+        return typed
+
+
+def make_interviewer(show: Show, *, plain: bool, limit: float | None) -> LineInterviewer:
+    """The live editor only with a terminal on stdin and stdout and without ``--plain``."""
+    if plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return LineInterviewer(show, plain=plain, limit=limit)
+    return TerminalInterviewer(show, plain=plain, limit=limit)
