@@ -12,6 +12,8 @@ from pathlib import Path
 
 import genanki
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from genai_cli.formats import apkg, importer
 from genai_cli.formats.plaintext import from_anki_cloze, html_to_text
@@ -431,3 +433,45 @@ class TestHostile:
             [card], {"latent-space": "term"}, __import__("collections").Counter()
         )
         assert deck["questions"][0]["slug"] == "latent-space-2"
+
+
+class TestAnyCards:
+    """Whatever text the cards hold, the deck built from them validates (or is refused)."""
+
+    @settings(max_examples=120, deadline=None)
+    @given(
+        cards=st.lists(
+            st.tuples(st.text(max_size=40), st.text(max_size=80), st.booleans()), max_size=8
+        )
+    )
+    @example(cards=[("GANs", "x", False), ("GAN", "y", False), ("gan-2", "z", False)])
+    @example(cards=[("A {{b}}", "", True), ("A {{b::c}}", "", True), ("{{c1::x}}", "", False)])
+    @example(cards=[("A {{\x1b}} b", "", True), ("{{x}} \x1b", "", True)])
+    def test_deck_validates(self, cards: list[tuple[str, str, bool]]) -> None:
+        from collections import Counter
+
+        reading = apkg.Reading()
+        for front, back, cloze in cards:
+            textcards_add(reading, front, back, cloze)
+        known = {"latent-space": "term", "gan": "term"}
+        deck = importer.cards_to_deck(reading.cards, known, Counter())
+        if not deck:
+            return
+        text = importer._dump(deck, "any")
+        parsed = loader.parse_text(text, "any.yaml", "any")
+        assert parsed.problems == ()
+        problems = [p for p in loader.cross_check(parsed.entries) if "not a known entry" not in p]
+        assert problems == []
+        assert not {e.slug for e in parsed.entries} & set(known)
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.text(max_size=200))
+    def test_html_becomes_plain_text(self, markup: str) -> None:
+        text = html_to_text(markup)
+        assert not any(ch in text for ch in "\x1b\x07\x00\u202e")
+
+
+def textcards_add(reading: apkg.Reading, front: str, back: str, cloze: bool) -> None:
+    from genai_cli.formats import textcards
+
+    textcards._add(reading, front, back, (), cloze=cloze)

@@ -8,6 +8,7 @@ Not on the lookup path: the CLI imports this module only inside the import comma
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections import Counter
@@ -20,13 +21,14 @@ from genai_cli.errors import DataError, UsageError
 from genai_cli.formats.apkg import ImportedCard, Reading, read_apkg
 from genai_cli.formats.export import write_atomically
 from genai_cli.formats.textcards import read_csv, read_markdown, read_tsv
-from genai_cli.knowledge.clozetext import filled
+from genai_cli.knowledge.clozetext import ClozeError, filled
+from genai_cli.knowledge.clozetext import parse as parse_cloze
 from genai_cli.knowledge.loader import validate
 from genai_cli.knowledge.model import KINDS
 from genai_cli.knowledge.names import is_slug, normalize
 from genai_cli.knowledge.schema import parse_text
 from genai_cli.knowledge.serialize import entry_to_data
-from genai_cli.knowledge.yamlsafe import MAX_BYTES
+from genai_cli.knowledge.yamlsafe import MAX_BYTES, clean
 from genai_cli.paths import display_path
 
 MAX_TEXT_BYTES = 16 * 1024 * 1024  # a CSV, text or Markdown file
@@ -132,13 +134,41 @@ def _entry(card: ImportedCard, slug: str) -> dict[str, Any]:
     return data
 
 
+def _well_formed(text: str) -> bool:
+    try:
+        parse_cloze(text)
+    except ClozeError:
+        return False
+    return True
+
+
+def _cleaned(card: ImportedCard) -> ImportedCard:
+    """The card as the loader will read it: no control characters, no outer spaces."""
+    tags = tuple(t for t in (clean(t).strip() for t in card.tags) if t)
+    points = tuple(p for p in (clean(p).strip() for p in card.points) if p)
+    return dataclasses.replace(
+        card,
+        front=clean(card.front).strip(),
+        back=clean(card.back).strip(),
+        tags=tags,
+        points=points,
+    )
+
+
 def cards_to_deck(
     cards: list[ImportedCard], known: Mapping[str, str], skipped: Counter[str]
 ) -> dict[str, list[Any]]:
     """Entries by kind; a card repeating an earlier one's question or sentence is skipped."""
     slugs = _Slugs(known)
     deck: dict[str, list[Any]] = {"questions": [], "cloze": []}
-    for card in cards:
+    for raw in cards:
+        card = _cleaned(raw)
+        if not card.front or (card.kind == "question" and not card.back):
+            skipped["cards with an empty front or back"] += 1
+            continue
+        if card.kind == "cloze" and not _well_formed(card.front):
+            skipped["cloze cards that could not be read"] += 1
+            continue
         if slugs.repeats(card):
             skipped["cards repeating an earlier card"] += 1
             continue
