@@ -21,8 +21,7 @@ from genai_cli.errors import DataError, UsageError
 from genai_cli.formats.apkg import ImportedCard, Reading, read_apkg
 from genai_cli.formats.export import write_atomically
 from genai_cli.formats.textcards import read_csv, read_markdown, read_tsv
-from genai_cli.knowledge.clozetext import ClozeError, filled
-from genai_cli.knowledge.clozetext import parse as parse_cloze
+from genai_cli.knowledge.clozetext import filled, well_formed
 from genai_cli.knowledge.loader import validate
 from genai_cli.knowledge.model import KINDS
 from genai_cli.knowledge.names import is_slug, normalize
@@ -134,14 +133,6 @@ def _entry(card: ImportedCard, slug: str) -> dict[str, Any]:
     return data
 
 
-def _well_formed(text: str) -> bool:
-    try:
-        parse_cloze(text)
-    except ClozeError:
-        return False
-    return True
-
-
 def _cleaned(card: ImportedCard) -> ImportedCard:
     """The card as the loader will read it: no control characters, no outer spaces."""
     tags = tuple(t for t in (clean(t).strip() for t in card.tags) if t)
@@ -166,7 +157,7 @@ def cards_to_deck(
         if not card.front or (card.kind == "question" and not card.back):
             skipped["cards with an empty front or back"] += 1
             continue
-        if card.kind == "cloze" and not _well_formed(card.front):
+        if card.kind == "cloze" and not well_formed(card.front):
             skipped["cloze cards that could not be read"] += 1
             continue
         if slugs.repeats(card):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from genai_cli.knowledge.clozetext import ClozeError, parse
+from genai_cli.knowledge.clozetext import well_formed
 from genai_cli.knowledge.yamlsafe import clean
 
 _BLOCK_TAGS = "br p div li ul ol tr table h1 h2 h3 h4 h5 h6 blockquote pre hr dt dd section"
@@ -68,11 +68,7 @@ def from_anki_cloze(text: str) -> str | None:
         return f"{{{{{answer.strip()}{sep}{hint.strip()}}}}}"
 
     converted = _ANKI_CLOZE.sub(convert, text)
-    try:
-        parse(converted)
-    except ClozeError:
-        return None
-    return converted
+    return converted if well_formed(converted) else None
 
 
 def is_anki_cloze(text: str) -> bool:

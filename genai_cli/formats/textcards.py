@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from genai_cli.errors import DataError
 from genai_cli.formats.apkg import MAX_FIELD_CHARS, ImportedCard, Reading
 from genai_cli.formats.plaintext import flat, from_anki_cloze, html_to_text, is_anki_cloze
-from genai_cli.knowledge.clozetext import ClozeError, parse
+from genai_cli.knowledge.clozetext import well_formed
 from genai_cli.knowledge.yamlsafe import clean
 
 _FORMULA_GUARD = re.compile(r"^'(?=[=+\-@\t\r])")  # genai's CSV export quotes formula cells
@@ -42,11 +42,7 @@ def _cloze(text: str) -> str | None:
     text = flat(text)
     if is_anki_cloze(text):
         return from_anki_cloze(text)
-    try:
-        parse(text)
-    except ClozeError:
-        return None
-    return text
+    return text if well_formed(text) else None
 
 
 def _add(

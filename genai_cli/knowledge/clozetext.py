@@ -65,6 +65,15 @@ def parse(text: str) -> tuple[Part, ...]:
     return tuple(parts)
 
 
+def well_formed(text: str) -> bool:
+    """Whether ``text`` parses as a cloze (see :func:`parse` for why not)."""
+    try:
+        parse(text)
+    except ClozeError:
+        return False
+    return True
+
+
 def deletions(text: str) -> tuple[Deletion, ...]:
     return tuple(p for p in parse(text) if isinstance(p, Deletion))
 
