@@ -66,8 +66,8 @@ class TestAnki:
         front, back, source = gan["fields"]  # type: ignore[misc]
         assert front == "Generative Adversarial Network"
         assert back.startswith("A type of generative model consisting of two networks")
-        assert source == "genai, from the article"
-        assert gan["tags"] == ["architecture", "generative-model", "vision"]
+        assert source == "Generative Adversarial Nets (Goodfellow, 2014) · genai, from the article"
+        assert gan["tags"] == ["architecture", "generative-model", "vision", "gan"]
 
     def test_guids_are_stable_and_survive_a_changed_definition(
         self, cli: Invoke, tmp_path: Path, isolated: Path

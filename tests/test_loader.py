@@ -27,6 +27,16 @@ CASES = [
         5,
         "term 'latent-space': see_also 'latent-spce' is not a known entry",
     ),
+    (
+        "dangling_more_precisely.yaml",
+        5,
+        "term 'self-attention': more_precisely 'flash-atention' is not a known entry",
+    ),
+    (
+        "bad_more_precisely.yaml",
+        12,
+        "algorithm 'transformer-models': more_precisely item 2 'Flash Attention' is not a slug",
+    ),
     ("bad_complexity.yaml", 6, "'n log n' is not a variable with an optional whole exponent"),
     ("duplicate_key.yaml", 4, "duplicate key 'name' (first at line 3)"),
     ("python_tag.yaml", 3, "tag !!python/object/apply:os.system is not allowed"),

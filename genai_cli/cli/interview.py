@@ -67,7 +67,7 @@ def interview_command(
     """
     import sys
 
-    from genai_cli.cli.study import _progress_store
+    from genai_cli.cli.progress import progress_store
     from genai_cli.errors import Interrupted, UsageError
     from genai_cli.study import interview, selection
     from genai_cli.views import interview as views
@@ -86,7 +86,7 @@ def interview_command(
 
     refs = interview.candidates(kb, level, tag)
     chosen_seed: object = seed if seed is not None else random.SystemRandom().getrandbits(64)
-    with _progress_store(now) as store:
+    with progress_store(now) as store:
         states = store.cards()
         cards = selection.plan(refs, states, now, count=count, seed=chosen_seed)
         if not cards:
@@ -111,7 +111,7 @@ def interview_command(
 
 def _history(kb: Any, name: str | None, now: Any, *, plain: bool, as_json: bool) -> None:
     """`genai interview --history [QUESTION]`: past answers, read-only."""
-    from genai_cli.cli.study import _progress_store
+    from genai_cli.cli.progress import progress_store
     from genai_cli.paths import progress_db
     from genai_cli.study import interview
     from genai_cli.views import interview as views
@@ -121,7 +121,7 @@ def _history(kb: Any, name: str | None, now: Any, *, plain: bool, as_json: bool)
         rows: list[Any] = []
         found = interview.History(target, ()) if target is not None else None
     else:
-        with _progress_store(now) as store:
+        with progress_store(now) as store:
             rows = interview.answered_questions(kb, store)
             found = interview.history(kb, store, target) if target is not None else None
     if as_json:

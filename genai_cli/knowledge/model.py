@@ -92,6 +92,9 @@ class Entry(_Value):
     aliases: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     see_also: tuple[str, ...] = ()
+    # Entries that say more accurately what this one says loosely: the bridge from a
+    # verbatim seed statement to the extended entry a researcher would sign.
+    more_precisely: tuple[str, ...] = ()
     origin: Origin | None = None
     source: Source | None = None
     path: str = ""

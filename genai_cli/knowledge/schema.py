@@ -165,6 +165,7 @@ _COMMON: dict[str, _Parse] = {
     "aliases": _texts,
     "tags": _texts,
     "see_also": _slugs,
+    "more_precisely": _slugs,
     "origin": _origin,
     "source": _source,
 }
