@@ -96,7 +96,9 @@ def quiz_command(
     topic: Annotated[
         str,
         typer.Option(
-            "--topic", metavar="terms|algorithms|myths|all", help="What to be asked about."
+            "--topic",
+            metavar="terms|algorithms|myths|all|questions|cloze",
+            help="What to be asked about.",
         ),
     ] = "all",
     count: Annotated[
@@ -153,6 +155,7 @@ def quiz_command(
     import random
 
     from genai_cli.errors import Interrupted
+    from genai_cli.study import cards as cards_topics
     from genai_cli.study import selection, session
     from genai_cli.study.questions import MYTH_OR_FACT, QuestionMaker, candidates
     from genai_cli.views import plan as render_plan
@@ -160,7 +163,13 @@ def quiz_command(
     from genai_cli.views.prompts import make_asker
 
     kb = knowledge()
-    refs = selection.filter_refs(candidates(kb, topic, mode), kb, tag=tag, deck=deck)
+    maker = QuestionMaker(kb)
+    if topic in cards_topics.CARD_TOPICS:  # interview questions and cloze, as cards
+        refs = cards_topics.candidates(kb, topic)
+        maker = cards_topics.StudyMaker(kb)
+    else:
+        refs = candidates(kb, topic, mode)
+    refs = selection.filter_refs(refs, kb, tag=tag, deck=deck)
     chosen_seed: object = seed if seed is not None else random.SystemRandom().getrandbits(64)
     now = clock_now()
     threshold = leech_threshold(leech_limit)  # also session.run's, to announce a new leech
@@ -184,7 +193,7 @@ def quiz_command(
         if mode == "typed" and any(c.kind == MYTH_OR_FACT for c in cards):
             show(render_plan.typed_myths_note())
         asker = make_asker(show, plain=plain)
-        summary = session.run(QuestionMaker(kb), cards, asker, store, clock_now, seed=chosen_seed)
+        summary = session.run(maker, cards, asker, store, clock_now, seed=chosen_seed)
     if summary.stopped == "interrupted":
         kept = len(summary.answered)
         raise Interrupted(f"interrupted; {kept} answer{'s' if kept != 1 else ''} kept")
