@@ -41,6 +41,7 @@ class TestCompletionCallbacks:
 
     def test_terms(self) -> None:
         assert complete_term("laten") == [
+            "consistency-model",  # by its alias "latent consistency model"
             "latent-diffusion",
             "latent-space",
             "latent-variable-model",
@@ -155,8 +156,8 @@ class TestRealBash:
         ("line", "expected"),
         [
             ("genai term ra", ["RAG"]),
-            ("genai term GA", ["GAN", "GANs"]),
-            ("genai compare ga", ["GAN", "GANs"]),
+            ("genai term GA", ["GAN", "GANs", "gaussian-splatting"]),
+            ("genai compare ga", ["GAN", "GANs", "gaussian-splatting"]),
             ("genai quiz --mode ", ["choice", "typed", "flashcard", "mixed"]),
             ("genai quiz --topic m", ["myths"]),
             ("genai export --format ", ["anki", "csv", "markdown", "json"]),

@@ -312,7 +312,7 @@ class TestValidate:
             " timestamp ('2024-01-01'); put it in quotes if text is meant",
             f"{shown}:11: term 'd-term': see_also 'nowhere' is not a known entry",
             f"{shown}:15: unknown kind 'glossary' (expected one of: terms, algorithms, concepts,"
-            " applications, myths, quotes, poems, contrasts)",
+            " applications, myths, quotes, poems, contrasts, questions, cloze)",
             "5 problems (1 file checked)",
         ]
 

@@ -63,7 +63,7 @@ class TestUsageErrors:
             (("quiz", "-n", "0"), "genai: invalid value for '--count' / '-n': 0 is less than 1"),
             (("term",), "genai: missing argument 'NAME...'"),
             (("trem", "x"), "genai: no such command 'trem'. Did you mean 'term', 'terms'?"),
-            (("quiz", "--deck", "x"), "genai: no such option: --deck"),
+            (("term", "--deck", "x"), "genai: no such option: --deck"),
         ],
     )
     def test_one_line(self, cli: Invoke, argv: tuple[str, ...], expected: str) -> None:
@@ -151,4 +151,4 @@ def test_topic_choices_written_out_alike(cli: Invoke) -> None:
     """quiz and export show the same --topic choices (UX review 2.3), not a bare TOPIC."""
     for command in ("quiz", "export"):
         out = cli(command, "--help", env={"COLUMNS": "120"}).stdout
-        assert "--topic terms|algorithms|myths|all" in out, command
+        assert "--topic terms|algorithms|myths|questions|cloze|all" in out, command

@@ -1,9 +1,10 @@
 """The command line: the only package importing Typer (and Click).
 
 ``app`` (in ``app.py``) holds the global options; each command group registers its
-commands onto it when imported: ``lookup`` (term, search, compare, the article),
-``study`` (quiz, stats, today) and ``decks`` (decks, validate, export). This package
-parses, calls the library and renders; it is the top of the import graph.
+commands onto it when imported: ``lookup`` (term, search, compare, the article), ``graph``,
+``study`` (quiz, learn, stats, today), ``interview`` and ``decks`` (decks, validate, export,
+import). This package parses, calls the library and renders; it is the top of the import
+graph.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from genai_cli.cli.app import _new_app, app
 from genai_cli.cli import lookup
 from genai_cli.cli import graph
 from genai_cli.cli import study
+from genai_cli.cli import interview
 from genai_cli.cli import decks
 
 # isort: on
@@ -47,6 +49,7 @@ __all__ = [
     "complete_term",
     "decks",
     "graph",
+    "interview",
     "lookup",
     "main",
     "study",

@@ -112,9 +112,15 @@ def main_callback(
     _global_options["deck"] = tuple(deck or ())
     runner.paging["enabled"] = not no_pager
     if ctx.invoked_subcommand is None:
+        from genai_cli.cli.progress import due_footer
+        from genai_cli.clock import now
         from genai_cli.views.entries import welcome
 
-        show(welcome(knowledge()))
+        kb = knowledge()
+        show(welcome(kb))
+        footer = due_footer(kb, now())
+        if footer is not None:
+            show(footer)
 
 
 SeedOption = Annotated[

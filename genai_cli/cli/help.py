@@ -35,8 +35,8 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "poem",
         ),
     ),
-    ("Study", ("quiz", "stats", "today")),
-    ("Your decks", ("decks", "validate", "export")),
+    ("Study", ("quiz", "learn", "interview", "stats", "today")),
+    ("Your decks", ("decks", "validate", "export", "import")),
 )
 
 # One line each, short enough not to wrap at 80 columns beside the command name.
@@ -53,11 +53,14 @@ SUMMARIES = {
     "quote": "A quote at random, a chosen one, or all.",
     "poem": "A poem, laid out as one.",
     "quiz": "Quiz yourself with spaced repetition; every answer is kept.",
+    "learn": "Study one term's prerequisites in order, then the term.",
+    "interview": "Mock interview: answer, see a model answer, grade yourself.",
     "stats": "Your progress: reviews, accuracy, cards due.",
     "today": "A term of the day, from what you know least.",
     "decks": "The bundled data and your decks, with what each holds.",
     "validate": "Check deck files: every problem at once.",
     "export": "Export cards or everything: Anki, CSV, Markdown, JSON.",
+    "import": "Turn Anki, CSV or Markdown cards into a deck of your own.",
 }
 
 EXAMPLES: dict[str, tuple[str, ...]] = {
@@ -89,6 +92,17 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "genai quiz --due",
         "genai quiz --plain --mode typed",
     ),
+    "learn": (
+        "genai learn perplexity",
+        "genai learn perplexity --json",
+        "genai learn rag --all --mode typed",
+    ),
+    "interview": (
+        "genai interview",
+        "genai interview -n 3 --level basic",
+        "genai interview --tag retrieval --minutes 3",
+        "genai interview --history",
+    ),
     "stats": ("genai stats", "genai stats --json"),
     "today": ("genai today",),
     "decks": ("genai decks", "genai decks --verbose"),
@@ -97,12 +111,23 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
         "genai export --format anki --output genai.apkg",
         "genai export --format csv --topic myths -o myths.csv",
     ),
+    "import": (
+        "genai import my-anki-deck.apkg --output mine.yaml",
+        "genai import cards.csv -o mine.yaml --force",
+    ),
 }
 
-NOTES = {
-    "quiz": "Keys: arrow keys and Enter pick an option (or type its number); a flashcard"
+_CHOICE_KEYS = (
+    "Keys: arrow keys and Enter pick an option (or type its number); a flashcard"
     " shows its answer on any key, then you say how well you knew it; Ctrl-C stops and"
-    " keeps every answer given so far.",
+    " keeps every answer given so far."
+)
+NOTES = {
+    "quiz": _CHOICE_KEYS,
+    "learn": _CHOICE_KEYS,
+    "interview": "Type an answer over as many lines as you like; Enter on an empty line (or"
+    " Ctrl-D) ends it, and an empty answer skips. Then grade yourself 1-4 (Again, Hard,"
+    " Good, Easy); Ctrl-C stops and keeps every graded answer.",
 }
 
 # Click internals that should not reach a learner's screen.
@@ -110,8 +135,8 @@ _METAVAR_FIXES = (
     (re.compile(r"\{([A-Z][A-Z_.\[\]|]*)\}"), r"\1"),  # Typer's {NAME} for a required argument
     (re.compile(r"<int range>|<int>"), "N"),
     (re.compile(r"<text>|<str>"), "TEXT"),
-    (re.compile(r";\s*x>=\d+\]"), "]"),  # also across a wrapped line
-    (re.compile(r"\s*\[x>=\d+\]"), ""),
+    (re.compile(r";\s*x>=\d+(?:\.\d+)?\]"), "]"),  # also across a wrapped line
+    (re.compile(r"\s*\[x>=\d+(?:\.\d+)?\]"), ""),
 )
 
 
@@ -155,7 +180,7 @@ class GenaiCommand(TyperCommand):
 def _usage_message(exc: click.ClickException) -> str:
     """Click's message as one line: lower-case start, no full stop, the help to read."""
     message = plain_metavars(exc.format_message()).strip()
-    message = re.sub(r"(-?\d+) is not in the range x>=(\d+)", r"\1 is less than \2", message)
+    message = re.sub(r"(-?[\d.]+) is not in the range x>=([\d.]+)", r"\1 is less than \2", message)
     message = message.replace("\n", " ").rstrip(".")
     if message[:1].isupper() and not message[:2].isupper():
         message = message[0].lower() + message[1:]

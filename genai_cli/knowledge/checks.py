@@ -74,8 +74,10 @@ def _unknown(target: str, known: Mapping[str, Entry]) -> str:
 
 
 def links(entry: Entry) -> list[tuple[str, str]]:
-    """(field, slug) of every link an entry may lose: see_also, prerequisites, context."""
+    """(field, slug) of every link an entry may lose: see_also, more_precisely,
+    prerequisites, context."""
     links = [("see_also", s) for s in entry.see_also]
+    links += [("more_precisely", s) for s in entry.more_precisely]
     links += [("prerequisites", s) for s in getattr(entry, "prerequisites", ())]
     if isinstance(entry, Quote) and entry.context:
         links.append(("context", entry.context))

@@ -222,8 +222,12 @@ def entry_skip_warning(problems: Sequence[str], path: str) -> str:
 
 
 def _without_links(entry: Entry, dropped: Container[str]) -> Entry:
-    """``entry`` with its see_also, prerequisites and quote context minus ``dropped``."""
-    changes: dict[str, object] = {"see_also": tuple(s for s in entry.see_also if s not in dropped)}
+    """``entry`` with its see_also, more_precisely, prerequisites and quote context minus
+    ``dropped``."""
+    changes: dict[str, object] = {
+        "see_also": tuple(s for s in entry.see_also if s not in dropped),
+        "more_precisely": tuple(s for s in entry.more_precisely if s not in dropped),
+    }
     if isinstance(entry, (Term, Concept)):
         changes["prerequisites"] = tuple(s for s in entry.prerequisites if s not in dropped)
     if isinstance(entry, Quote) and entry.context in dropped:

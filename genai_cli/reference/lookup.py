@@ -18,7 +18,7 @@ from genai_cli.knowledge.model import (
 )
 from genai_cli.knowledge.names import normalize
 
-SEARCHABLE = ("terms", "algorithms", "concepts", "applications", "myths")
+SEARCHABLE = ("terms", "algorithms", "concepts", "applications", "myths", "questions", "cloze")
 _WORD = re.compile(r"[0-9a-z]+")
 
 
@@ -95,13 +95,19 @@ class Hit:
 
 
 def _fields(entry: Entry) -> list[tuple[str, str, float]]:
-    """(field name, text, weight) of an entry, the most telling first."""
-    fields: list[tuple[str, str, float]] = [("name", entry.label, 4.0)]
+    """(field name, text, weight) of an entry, the most telling first.
+
+    The label of a question or a cloze is a whole sentence, not a name: a word in it
+    weighs as a tag does, so `how do gans work` finds the GAN entries before a question
+    that mentions GANs twice.
+    """
+    sentence = entry.kind in ("question", "cloze")
+    fields: list[tuple[str, str, float]] = [("name", entry.label, 2.0 if sentence else 4.0)]
     if entry.aliases:
         fields.append(("aliases", ", ".join(entry.aliases), 3.0))
     if entry.tags:
         fields.append(("tags", ", ".join(entry.tags), 2.0))
-    for name in ("definition", "description", "body", "fact", "use_case"):
+    for name in ("definition", "description", "body", "fact", "use_case", "answer"):
         value = getattr(entry, name, None)
         if isinstance(value, str):
             fields.append((name, value, 1.0))
@@ -181,7 +187,10 @@ def command_for(entry: Entry) -> str:
         "myth": "myths",
         "poem": "poem",
         "quote": "quote",
+        "question": "interview --history",
     }
+    if entry.kind == "cloze":
+        return "genai quiz --topic cloze"
     return f"genai {kind_commands[entry.kind]} {entry.slug}"
 
 

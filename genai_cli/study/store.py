@@ -58,6 +58,17 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX reviews_by_time ON reviews (reviewed_at);
     CREATE INDEX cards_by_due ON cards (due);
     """,
+    # Interview answers: the text a learner typed for an open question, one row per
+    # review (self-contained, so it can be renumbered when migrations are merged).
+    """
+    CREATE TABLE IF NOT EXISTS typed_answers (
+        review_id   INTEGER PRIMARY KEY REFERENCES reviews (id) ON DELETE CASCADE,
+        card_id     TEXT NOT NULL,
+        answered_at TEXT NOT NULL,
+        text        TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS typed_answers_by_card ON typed_answers (card_id, answered_at);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -86,6 +97,16 @@ class ReviewRecord:
     close: bool = False
     answer: str = ""
     duration_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TypedAnswer:
+    """An interview answer as the learner typed it, and the grade they gave it."""
+
+    card_id: str
+    answered_at: datetime
+    text: str
+    rating: int
 
 
 class _Corrupt(Exception):
@@ -216,6 +237,27 @@ class Store:
             for row in rows
         ]
 
+    def typed_answers(self, card_id: str | None = None) -> list[TypedAnswer]:
+        """Typed answers, oldest first, each with the grade its review gave (one card or all)."""
+        sql = (
+            "SELECT t.card_id, t.answered_at, t.text, r.rating FROM typed_answers t"
+            " JOIN reviews r ON r.id = t.review_id"
+        )
+        params: tuple[object, ...] = ()
+        if card_id is not None:
+            sql += " WHERE t.card_id = ?"
+            params = (card_id,)
+        rows = self._query(sql + " ORDER BY t.answered_at, t.review_id", params)
+        return [
+            TypedAnswer(
+                row["card_id"],
+                datetime.fromisoformat(row["answered_at"]),
+                row["text"],
+                row["rating"],
+            )
+            for row in rows
+        ]
+
     def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         try:
             return self._conn.execute(sql, params).fetchall()
@@ -229,8 +271,12 @@ class Store:
         card_id: str,
         update: Callable[[CardState | None], CardState],
         review: ReviewRecord,
+        typed: str | None = None,
     ) -> CardState:
-        """Apply ``update`` to the card's current state and log ``review``, atomically."""
+        """Apply ``update`` to the card's current state and log ``review``, atomically.
+
+        ``typed``, an interview answer as typed, is kept with the review.
+        """
         with self._immediate() as conn:
             row = conn.execute("SELECT * FROM cards WHERE card_id = ?", (card_id,)).fetchone()
             state = update(_card(row) if row else None)
@@ -257,7 +303,7 @@ class Store:
                     state.lapses,
                 ),
             )
-            conn.execute(
+            cursor = conn.execute(
                 """
                 INSERT INTO reviews (card_id, reviewed_at, rating, correct, close, answer,
                                      duration_ms)
@@ -273,6 +319,12 @@ class Store:
                     review.duration_ms,
                 ),
             )
+            if typed is not None:
+                conn.execute(
+                    "INSERT INTO typed_answers (review_id, card_id, answered_at, text)"
+                    " VALUES (?, ?, ?, ?)",
+                    (cursor.lastrowid, card_id, _ts(review.reviewed_at), typed),
+                )
         return state
 
     def reset(self, now: datetime) -> Path:
@@ -284,6 +336,7 @@ class Store:
         finally:
             target.close()
         with self._immediate() as conn:
+            conn.execute("DELETE FROM typed_answers")
             conn.execute("DELETE FROM reviews")
             conn.execute("DELETE FROM cards")
         return backup

@@ -35,6 +35,7 @@ from genai_cli.views.entries import (
     _join,
     entry_panel,
     link_text,
+    precisely_rows,
     related,
     source_row,
 )
@@ -362,6 +363,7 @@ def algorithm_panel(algorithm: Algorithm, kb: KnowledgeBase) -> RenderableType:
         ("Growth", Text(growth_line(algorithm.complexity).split(": ", 1)[1])),
         ("Variables", _variables(algorithm)),
         ("Doubling", _growth_cell(algorithm, 2)),
+        *precisely_rows(algorithm, kb),
         ("Use case", Text(algorithm.use_case)),
     ]
     if algorithm.aliases:
