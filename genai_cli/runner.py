@@ -170,12 +170,15 @@ def page(text: str, command: Sequence[str]) -> bool:
     return True
 
 
-def show(renderable: Any) -> None:
-    """Print ``renderable``; through a pager when stdout is a terminal it would overflow."""
+def show(renderable: Any, *, paged: bool = True) -> None:
+    """Print ``renderable``; through a pager when stdout is a terminal it would overflow.
+
+    ``paged=False`` (see :func:`show_now`) prints it straight away, whatever its height.
+    """
     from genai_cli.views.console import make_console
 
     console = make_console()
-    command = pager_command() if sys.stdout.isatty() else None
+    command = pager_command() if paged and sys.stdout.isatty() else None
     if command is None:
         console.print(renderable)
         return
@@ -185,6 +188,16 @@ def show(renderable: Any) -> None:
     if text.count("\n") < console.height or not page(text, command):
         sys.stdout.write(text)
         sys.stdout.flush()
+
+
+def show_now(renderable: Any) -> None:
+    """Print ``renderable`` straight away, never through the pager.
+
+    For what an interactive session (quiz, learn, interview) shows between its prompts: a
+    pager there would take the screen over in the middle of the session, and a question
+    taller than the screen would wait behind ``less`` instead of being answered.
+    """
+    show(renderable, paged=False)
 
 
 def print_json(data: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from pathlib import Path
@@ -89,3 +90,61 @@ class TestPiped:
     def test_piped(self, cli: Invoke) -> None:
         result = cli("terms", env={"GENAI_PAGER": MARK})
         assert "PAGED:" not in result.stdout
+
+
+class TestInteractiveSessions:
+    """quiz, learn and interview show things between prompts: never through the pager.
+
+    A question taller than the screen must be answered where it is, not wait behind
+    `less` in the middle of a session.
+    """
+
+    def test_show_now_never_pages(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        paged: list[str] = []
+        monkeypatch.setattr(runner, "page", lambda text, command: paged.append(text) or True)
+        monkeypatch.setattr(runner, "pager_command", lambda: ["less"])
+        monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+        tall = "\n".join(f"line {n}" for n in range(500))
+        runner.show_now(tall)
+        assert paged == []
+        runner.show(tall)  # the same text through show is paged: the test can fail
+        assert len(paged) == 1
+
+    @pytest.mark.slow
+    @pytest.mark.parametrize(
+        ("args", "typed", "done"),
+        [
+            (
+                ["quiz", "--plain", "--mode", "typed", "--topic", "terms", "-n", "2"],
+                ["no idea", "no idea"],
+                "0/2 right",
+            ),
+            (["learn", "perplexity", "--plain", "--mode", "typed"], ["x", "x", "x"], "0/3 right"),
+            (["interview", "--plain", "-n", "1"], ["attention", "", "3"], "Score: 1 of 1"),
+        ],
+        ids=["quiz", "learn", "interview"],
+    )
+    def test_sessions_print_straight_to_the_terminal(
+        self, term_env: dict[str, str], args: list[str], typed: list[str], done: str
+    ) -> None:
+        # Eight rows: every question, card and model answer is taller than the screen.
+        child = pexpect.spawn(
+            sys.executable,
+            ["-m", "genai_cli", *args, "--seed", "7"],
+            env={**term_env, "GENAI_PAGER": MARK},
+            dimensions=(8, 60),
+            encoding="utf-8",
+            timeout=30,
+        )
+        seen = io.StringIO()
+        child.logfile_read = seen
+        try:
+            for line in typed:
+                child.sendline(line)
+            child.expect_exact(done)
+            child.expect(pexpect.EOF)
+        finally:
+            child.close()
+        out = seen.getvalue()
+        assert child.exitstatus == 0, out
+        assert "PAGED:" not in out

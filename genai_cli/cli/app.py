@@ -51,6 +51,7 @@ def guarded(fn: F) -> F:
 
 
 show = runner.show
+show_now = runner.show_now  # interactive sessions: never through the pager
 print_json = runner.print_json
 warn = runner.warn
 
