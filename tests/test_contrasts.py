@@ -11,24 +11,19 @@ from genai_cli.knowledge import loader
 from genai_cli.knowledge.model import Contrast
 from genai_cli.knowledge.schema import parse_text
 from genai_cli.knowledge.serialize import entry_to_data
-from tests.conftest import ROOT, Invoke
+from tests.conftest import Invoke
 
-NEW_TERMS = frozenset(
-    {
-        "supervised-fine-tuning",
-        "encoder-only-model",
-        "decoder-only-model",
-        "encoder-decoder-model",
-        "state-space-model",
-        "flow-matching",
-        "qlora",
-        "rlvr",
-        "grpo",
-        "rouge",
-        "embedding-model",
-        "reranker",
-        "generative-vs-discriminative",
-    }
+# Contrasts between terms that came with issue 14's new terms (SFT, QLoRA, GRPO, ...).
+NEWER = (
+    ("encoder-only-model", "decoder-only-model", "encoder-decoder-model"),
+    ("lora", "qlora"),
+    ("supervised-fine-tuning", "reinforcement-learning-with-human-feedback"),
+    ("state-space-model", "transformer-model"),
+    ("flow-matching", "diffusion-model"),
+    ("grpo", "ppo"),
+    ("rlvr", "reinforcement-learning-with-human-feedback"),
+    ("bleu", "rouge"),
+    ("embedding-model", "reranker"),
 )
 
 GOOD = """\
@@ -165,17 +160,13 @@ class TestBundled:
         assert data["contrast"]["slug"] == "gan-vs-vae"
         assert data["contrast"]["points"][0]["aspect"]
 
-    def test_waiting_file_names_only_the_terms_being_added(self) -> None:
-        """tests/fixtures/contrasts-new-terms.yaml moves to data/ once content14 is merged."""
-        path = ROOT / "tests" / "fixtures" / "contrasts-new-terms.yaml"
-        parsed = parse_text(path.read_bytes(), str(path))
-        assert parsed.problems == ()
-        assert len(parsed.entries) >= 5
-        known = {e.slug for e in loader.load_bundled().entries()}
-        unknown = {
-            s
-            for c in parsed.entries
-            for s in (*c.see_also, *getattr(c, "between", ()))
-            if s not in known
-        }
-        assert unknown and unknown <= NEW_TERMS
+    def test_contrasts_of_the_newer_terms(self, cli: Invoke) -> None:
+        """The contrasts that waited for issue 14's terms are bundled, between terms."""
+        kb = loader.load_bundled()
+        found = {frozenset(c.between): c for c in kb.contrasts}
+        for between in NEWER:
+            assert frozenset(between) in found, between
+            assert all(kb.get(slug).kind == "term" for slug in between)  # type: ignore[union-attr]
+        result = cli("compare", "lora", "qlora")
+        assert result.exit_code == 0, result.stderr
+        assert "LoRA vs QLoRA" in result.stdout and "NormalFloat" in result.stdout
