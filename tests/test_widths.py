@@ -7,16 +7,17 @@ from collections.abc import Iterable
 
 import pytest
 
+from genai_cli.cli import app
 from genai_cli.knowledge.loader import load_bundled
 from genai_cli.views import console
 from tests.conftest import ROOT, Invoke
 
 WIDTHS = ("40", "60", "80", "100", "160")
 
+# Every command's --help, then the read commands (the interactive ones only as --help).
 COMMANDS: tuple[tuple[str, ...], ...] = (
     ("--help",),
-    ("term", "--help"),
-    ("quiz", "--help"),
+    *((name, "--help") for name in sorted(i.name for i in app.registered_commands if i.name)),
     ("term", "latent-space"),
     ("term", "rlhf"),
     ("terms",),
@@ -41,6 +42,15 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("today",),
     (),
     ("graph", "--depth", "1"),
+    # content beyond the article: the bridge rows and the contrasts of the newer terms
+    ("term", "qlora"),
+    ("term", "flow-matching"),
+    ("term", "grpo"),
+    ("compare", "lora", "qlora"),
+    ("compare", "encoder-only-model", "decoder-only-model", "encoder-decoder-model"),
+    ("myths", "1"),
+    ("concepts", "transformers"),
+    ("interview", "--history"),
 )
 
 _EDGES = "│╭╮╰╯─┃━┌┐└┘├┤┬┴┼╴╶"

@@ -239,8 +239,12 @@ class TermsList:
                 yield _hanging(term, width)
                 yield Text("  " + shorten(gloss(term.definition), width - 2), style=DIM)
         else:
-            longest = max((len(_hanging(t, 1000).plain) for t in self.terms), default=0)
-            name_width = min(longest, max(24, width * 2 // 5))
+            names = [_hanging(t, 1000).plain for t in self.terms]
+            longest = max(map(len, names), default=0)
+            # never narrower than the longest word (a long slug) on an indented line:
+            # a word that does not fit would be cut
+            word = max((len(w) + 2 for name in names for w in name.split()), default=0)
+            name_width = max(min(longest, max(24, width * 2 // 5)), word)
             room = width - name_width - 2
             table = Table.grid(padding=(0, 2), expand=True)
             table.add_column(min_width=name_width, max_width=name_width)
