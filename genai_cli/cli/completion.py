@@ -29,9 +29,26 @@ def _modes() -> Sequence[str]:
 
 
 def _quiz_topics() -> Sequence[str]:
+    from genai_cli.study.cards import CARD_TOPICS
     from genai_cli.study.questions import TOPICS
 
-    return TOPICS
+    return (*TOPICS, *CARD_TOPICS)
+
+
+def _levels() -> Sequence[str]:
+    from genai_cli.knowledge.model import LEVELS
+
+    return LEVELS
+
+
+def _tags(*plurals: str) -> Callable[[], Sequence[str]]:
+    def tags() -> Sequence[str]:
+        from genai_cli import runner
+
+        kb = runner.loaded(warn_user=False)[0].kb
+        return sorted({t for p in plurals for e in kb.of_kind(p) for t in e.tags})
+
+    return tags
 
 
 def _export_topics() -> Sequence[str]:
@@ -62,6 +79,11 @@ def _deck_names() -> Sequence[str]:
 OPTION_VALUES: dict[tuple[str, str], CompleteFn] = {
     ("quiz", "--mode"): _choices(_modes),
     ("quiz", "--topic"): _choices(_quiz_topics),
+    ("quiz", "--tag"): _choices(_tags("terms", "algorithms", "myths", "questions", "cloze")),
+    ("quiz", "--deck"): _choices(_deck_names),
+    ("learn", "--mode"): _choices(_modes),
+    ("interview", "--level"): _choices(_levels),
+    ("interview", "--tag"): _choices(_tags("questions")),
     ("export", "--topic"): _choices(_export_topics),
     ("export", "--format"): _choices(_export_formats),
     ("export", "--deck"): _choices(_deck_names),
