@@ -31,6 +31,9 @@ class TestCoverage:
 
     def test_every_entry_records_its_origin(self) -> None:
         for entry in load_bundled().entries():
+            if entry.kind == "contrast":  # written for genai; the format leaves origin out
+                assert entry.origin is None, entry.slug
+                continue
             assert entry.origin in ("seed", "extended"), entry.slug
 
     @pytest.mark.parametrize(
@@ -229,7 +232,7 @@ class TestPanelShowsOrigin:
         result = cli("term", "lora")
         assert result.exit_code == 0
         assert_golden("term_lora.txt", result.stdout)
-        assert "extended" in result.stdout
+        assert "beyond the article" in result.stdout  # not the jargon "extended"
         assert "Source" in result.stdout and "Hu, 2022" in result.stdout
 
     def test_seed_term_panel_says_article(self, cli: Invoke) -> None:
@@ -331,8 +334,10 @@ class TestMorePrecisely:
 
     def test_algorithm_panel_shows_the_row_beside_the_complexity(self, cli: Invoke) -> None:
         shown = flat(cli("algorithms", "transformer-models").stdout)  # golden: test_compare
-        assert "Times ten n ×10 → 100x cost More precisely" in shown
-        assert "More precisely Autoregressive Decoding with a KV Cache → genai" in shown
+        assert "Doubling n ×2 → 4x cost More precisely" in shown
+        assert (
+            "More precisely Autoregressive Decoding with a KV Cache O(l * n^2 * d) → genai" in shown
+        )
         assert "algorithms kv-cache-decoding FlashAttention → genai term flash-attention" in shown
 
     def test_myth_panel_shows_the_row(self, cli: Invoke) -> None:

@@ -68,7 +68,14 @@ class TestKinds:
                 "level: expert",
                 "deck.yaml:7: question 'gan-q': level must be one of basic, intermediate, advanced",
             ),
-            ("answer: >-", "answers: >-", "unknown field 'answers'"),
+            (  # every problem of the entry at once (issue 13), sorted by line
+                "answer: >-",
+                "answers: >-",
+                (
+                    "deck.yaml:2: question 'gan-q': missing field 'answer'",
+                    "deck.yaml:4: question 'gan-q': unknown field 'answers'",
+                ),
+            ),
             (
                 "{{generator}} and a {{discriminator::the critic}}",
                 "generator",
@@ -81,10 +88,14 @@ class TestKinds:
             ("{{generator}}", "{{a {{b}} }}", "holds another"),
         ],
     )
-    def test_problems_are_file_line(self, old: str, new: str, message: str) -> None:
+    def test_problems_are_file_line(
+        self, old: str, new: str, message: str | tuple[str, ...]
+    ) -> None:
         assert old in DECK
         problems = parse(DECK.replace(old, new)).problems
-        assert len(problems) == 1 and message in problems[0], problems
+        expected = (message,) if isinstance(message, str) else message
+        assert len(problems) == len(expected), problems
+        assert all(m in p for m, p in zip(expected, problems, strict=True)), problems
 
     def test_unknown_link_is_an_error(self, cli: Invoke, tmp_path: Path) -> None:
         deck = write(
@@ -172,3 +183,43 @@ class TestBundledInterviewDeck:
         data = json.loads(cli("interview", "--history", slug, "--json").stdout)
         assert data["slug"] == slug and data["answers"] == []
         assert json.loads(cli("interview", "--history", "--json").stdout) == []
+
+
+class TestGentleDecks:
+    """Issue 13's gentle decks hold for questions, cloze and more_precisely too."""
+
+    def test_every_problem_of_a_cloze_at_once(self) -> None:
+        text = DECK.replace(
+            '    text: "A GAN has a {{generator}} and a {{discriminator::the critic}}."\n',
+            '    text: "A GAN has a generator."\n    hint: x\n    more_precisely: [Not A Slug]\n',
+        )
+        problems = parse(text).problems
+        assert [p.split(": ", 2)[2] for p in problems] == [
+            "text has no deletion: mark the hidden words as {{words}}",
+            "unknown field 'hint'",
+            "more_precisely item 1 'Not A Slug' is not a slug"
+            " (lower-case letters, digits, single hyphens)",
+        ], problems
+
+    def test_a_broken_question_loses_only_itself(self, tmp_path: Path) -> None:
+        deck = write(tmp_path / "d.yaml", DECK.replace("level: intermediate", "level: expert"))
+        loaded = loader.load_knowledge([deck])
+        assert loaded.kb.get("gan-q") is None
+        assert isinstance(loaded.kb.get("cloze-gan"), Cloze)
+        (warning,) = loaded.warnings
+        assert "question 'gan-q': level must be one of" in warning
+        assert warning.endswith("entry skipped")
+
+    def test_a_more_precisely_link_to_nothing_is_dropped(self, tmp_path: Path) -> None:
+        text = DECK.replace(
+            "    see_also: [generative-adversarial-network]\n    source",
+            "    see_also: [generative-adversarial-network]\n"
+            "    more_precisely: [mode-collapse, no-such-entry]\n    source",
+        )
+        loaded = loader.load_knowledge([write(tmp_path / "d.yaml", text)])
+        question = loaded.kb.get("gan-q")
+        assert isinstance(question, Question)
+        assert question.more_precisely == ("mode-collapse",)
+        (warning,) = loaded.warnings
+        assert "more_precisely 'no-such-entry' is not a known entry" in warning
+        assert warning.endswith("link dropped")

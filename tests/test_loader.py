@@ -98,6 +98,7 @@ class TestBundledData:
             "myths": 2,
             "quotes": 11,
             "poems": 3,
+            "contrasts": 0,
             "questions": 0,
             "cloze": 43,
         }

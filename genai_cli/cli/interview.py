@@ -6,7 +6,16 @@ from typing import Annotated, Any
 
 import typer
 
-from genai_cli.cli.app import JsonOption, app, guarded, knowledge, optional_name, print_json, show
+from genai_cli.cli.app import (
+    JsonOption,
+    app,
+    guarded,
+    knowledge,
+    optional_name,
+    print_json,
+    show,
+    show_now,
+)
 from genai_cli.clock import now as clock_now
 
 
@@ -92,10 +101,10 @@ def interview_command(
         if not cards:
             from genai_cli.views.quiz import nothing_to_ask
 
-            show(nothing_to_ask(selection.next_due(refs, states), now, False))
+            show_now(nothing_to_ask(selection.next_due(refs, states), now, False))
             return
         asker = views.make_interviewer(
-            show, plain=plain, limit=minutes * 60 if minutes is not None else None
+            show_now, plain=plain, limit=minutes * 60 if minutes is not None else None
         )
         report = interview.run(kb, cards, asker, store, clock_now)
         states = store.cards()
@@ -104,7 +113,7 @@ def interview_command(
         raise Interrupted(f"interrupted; {kept} answer{'s' if kept != 1 else ''} kept")
     end = clock_now()
     due_now = sum(1 for r in refs if r.card_id in states and states[r.card_id].due <= end)
-    show(
+    show_now(
         views.summary_view(report, kb, selection.next_due(refs, states), due_now, end, plain=plain)
     )
 

@@ -14,6 +14,7 @@ from genai_cli.cli.app import (
     knowledge,
     print_json,
     show,
+    show_now,
 )
 from genai_cli.cli.lookup import complete_term
 from genai_cli.cli.progress import (
@@ -73,19 +74,19 @@ def _choose(
     daily_cap = picked.capped > 0 and (new is None or left_today < new)
     if picked.cards:
         if daily_cap:
-            show(render_plan.daily_cap_note(per_day, NEW_PER_DAY_SETTING, done=False))
+            show_now(render_plan.daily_cap_note(per_day, NEW_PER_DAY_SETTING, done=False))
         return list(picked.cards)
     next_due = selection.next_due(refs, states, threshold)
     if leeches:
-        show(render_plan.no_leeches(threshold))
+        show_now(render_plan.no_leeches(threshold))
     elif due or not (daily_cap or picked.locked):
-        show(render_quiz.nothing_to_ask(next_due, now, due))
+        show_now(render_quiz.nothing_to_ask(next_due, now, due))
     else:
-        show(render_plan.nothing_new_left(next_due, now))
+        show_now(render_plan.nothing_new_left(next_due, now))
         if daily_cap:
-            show(render_plan.daily_cap_note(per_day, NEW_PER_DAY_SETTING, done=True))
+            show_now(render_plan.daily_cap_note(per_day, NEW_PER_DAY_SETTING, done=True))
         else:
-            show(render_plan.locked_note(picked.locked))
+            show_now(render_plan.locked_note(picked.locked))
     return []
 
 
@@ -97,7 +98,7 @@ def quiz_command(
         str,
         typer.Option(
             "--topic",
-            metavar="terms|algorithms|myths|all|questions|cloze",
+            metavar="terms|algorithms|myths|questions|cloze|all",
             help="What to be asked about.",
         ),
     ] = "all",
@@ -191,13 +192,13 @@ def quiz_command(
         if not cards:
             return
         if mode == "typed" and any(c.kind == MYTH_OR_FACT for c in cards):
-            show(render_plan.typed_myths_note())
-        asker = make_asker(show, plain=plain)
+            show_now(render_plan.typed_myths_note())
+        asker = make_asker(show_now, plain=plain)
         summary = session.run(maker, cards, asker, store, clock_now, seed=chosen_seed)
     if summary.stopped == "interrupted":
         kept = len(summary.answered)
         raise Interrupted(f"interrupted; {kept} answer{'s' if kept != 1 else ''} kept")
-    show(render_quiz.summary_view(summary, clock_now()))
+    show_now(render_quiz.summary_view(summary, clock_now()))
 
 
 @app.command("learn")
@@ -260,21 +261,21 @@ def learn_command(
     from genai_cli.views.learn import path_view, step_card
     from genai_cli.views.prompts import make_asker
 
-    show(path_view(steps, len(cards)))
+    show_now(path_view(steps, len(cards)))
     order = {c.slug: n for n, c in enumerate(cards, 1)}
 
     def introduce(slug: str) -> None:
         term = kb.get(slug)
         if term is not None:
-            show(step_card(term, order[slug], len(cards)))
+            show_now(step_card(term, order[slug], len(cards)))
 
     with progress_store(now) as store:
-        asker = Introducing(make_asker(show, plain=plain), introduce)
+        asker = Introducing(make_asker(show_now, plain=plain), introduce)
         summary = session.run(QuestionMaker(kb), cards, asker, store, clock_now, seed=chosen_seed)
     if summary.stopped == "interrupted":
         kept = len(summary.answered)
         raise Interrupted(f"interrupted; {kept} answer{'s' if kept != 1 else ''} kept")
-    show(render_quiz.summary_view(summary, clock_now()))
+    show_now(render_quiz.summary_view(summary, clock_now()))
 
 
 @app.command("stats")

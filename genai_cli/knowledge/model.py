@@ -192,6 +192,28 @@ class Poem(Entry):
         return self.title
 
 
+@dataclass(frozen=True, eq=False, repr=False)
+class Point(_Value):
+    """One row of a contrast: what is compared, and one value per entry contrasted."""
+
+    aspect: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Contrast(Entry):
+    """How two to four terms or algorithms differ, point by point (`genai compare`)."""
+
+    kind: ClassVar[str] = "contrast"
+    name: str
+    between: tuple[str, ...]
+    points: tuple[Point, ...]
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
 LEVELS: tuple[str, ...] = ("basic", "intermediate", "advanced")
 
 
@@ -250,6 +272,7 @@ KINDS: Mapping[str, type[Entry]] = MappingProxyType(
         "myths": Myth,
         "quotes": Quote,
         "poems": Poem,
+        "contrasts": Contrast,
         "questions": Question,
         "cloze": Cloze,
     }
@@ -267,6 +290,7 @@ class KnowledgeBase:
     myths: tuple[Myth, ...] = ()
     quotes: tuple[Quote, ...] = ()
     poems: tuple[Poem, ...] = ()
+    contrasts: tuple[Contrast, ...] = ()
     questions: tuple[Question, ...] = ()
     cloze: tuple[Cloze, ...] = ()
     _by_slug: Mapping[str, Entry] = field(init=False, repr=False, compare=False)
@@ -316,6 +340,11 @@ class KnowledgeBase:
             return tuple(e for e in self.entries() if slug in e.see_also)
         plural = next(p for p, cls in KINDS.items() if cls.kind == kind)
         return tuple(e for e in self.of_kind(plural) if slug in e.see_also)
+
+    def contrast_for(self, slugs: Iterable[str]) -> Contrast | None:
+        """The contrast whose ``between`` names exactly these entries, in any order."""
+        wanted = frozenset(slugs)
+        return next((c for c in self.contrasts if frozenset(c.between) == wanted), None)
 
     def quotes_for(self, slug: str) -> tuple[Quote, ...]:
         return tuple(q for q in self.quotes if q.context == slug)

@@ -19,6 +19,7 @@ from genai_cli.views.entries import (
     ACCENT,
     DIM,
     LABEL,
+    FieldGrid,
     _field_grid,
     _join,
     _related_line,
@@ -133,12 +134,8 @@ def concepts_view(core: Sequence[Concept], others: Sequence[Concept], kb: Knowle
         parts += [Text(""), concept_panel(concept, kb)]
     if others:
         parts += [Text(""), Text("Other sections of the article", style="bold")]
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(overflow="fold")
-        grid.add_column(style=DIM, overflow="fold")
-        for concept in others:
-            grid.add_row(Text(concept.name), Text(command_for(concept)))
-        parts.append(Padding(grid, (0, 0, 0, 2)))
+        rows = [(concept.name, Text(command_for(concept), style=DIM)) for concept in others]
+        parts.append(Padding(FieldGrid(rows, label_style=""), (0, 0, 0, 2)))
     return Group(*parts)
 
 
