@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from genai_cli.errors import NotFoundError
 from genai_cli.knowledge.model import KnowledgeBase, Term
+from genai_cli.knowledge.yamlsafe import clean
 from genai_cli.study.questions import split_card_id
 from genai_cli.study.scheduler import CardState, is_due, retrievability, utc
 
@@ -59,7 +60,7 @@ def _frailty(state: CardState) -> tuple[int, float, str]:
 
 def _title(kb: KnowledgeBase, slug: str) -> str:
     entry = kb.get(slug)
-    return entry.label if entry is not None else slug
+    return entry.label if entry is not None else clean(slug)
 
 
 def compute(
@@ -81,10 +82,12 @@ def compute(
     ranked = sorted(seen, key=lambda s: (recall[s.card_id], *_frailty(s)))
     weakest = []
     for state in ranked[:WEAKEST]:
-        kind, slug = split_card_id(state.card_id)
+        # Card ids come from progress.db, which may not be genai's own: data, cleaned like
+        # deck text before they reach a terminal (or JSON, which keeps C1 and bidi raw).
+        kind, slug = (clean(part) for part in split_card_id(state.card_id))
         weakest.append(
             Weak(
-                state.card_id,
+                clean(state.card_id),
                 kind,
                 slug,
                 _title(kb, slug),

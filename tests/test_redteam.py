@@ -1,0 +1,46 @@
+"""Regression tests for the red-team report (docs: ../shared/reviews/redteam.md), one per finding.
+
+Each test is named after the finding it pins (``test_c1_...``, ``test_h4_...``) and failed on the
+commit the report was written against.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from genai_cli.study.scheduler import CardState
+from genai_cli.study.store import ReviewRecord, open_store
+from tests.conftest import Invoke
+from tests.test_untrusted import assert_clean
+
+NOW = datetime(2024, 3, 1, 12, tzinfo=timezone.utc)
+EVIL_ID = "typed:\x1b]52;c;ZWNobyBwd25lZA==\x1b\\\x1b]0;TITLE\x1b\\\x1b[31mEVIL\x9b2J\u202e"
+
+
+def seed_progress(home: Path, card_ids: list[str]) -> Path:
+    """A progress database holding one answered card per id, all long overdue."""
+    path = home / "progress.db"
+    home.mkdir(parents=True, exist_ok=True)
+    with open_store(path, NOW) as store:
+        for card_id in card_ids:
+            state = CardState(card_id, 2, None, 1.0, 5.0, NOW, NOW, 1, 1)
+            store.record(card_id, lambda _old, s=state: s, ReviewRecord(card_id, NOW, 1, False))
+    return path
+
+
+class TestC1:
+    """Strings read from progress.db are data: no escape reaches the terminal."""
+
+    @pytest.mark.parametrize("colour", [True, False], ids=["forced-colour", "piped"])
+    def test_c1_stats_cleans_card_ids(self, cli: Invoke, isolated: Path, colour: bool) -> None:
+        seed_progress(isolated, [EVIL_ID, "typed:latent-space"])
+        env = {"FORCE_COLOR": "1", "COLUMNS": "200"} if colour else {"COLUMNS": "200"}
+        for args in (("stats",), ("stats", "--json"), ("today",), ("today", "--json")):
+            result = cli(*args, env=env)
+            assert result.exit_code == 0, result.stderr
+            assert_clean(result.stdout, coloured=colour and "--json" not in args)
+            assert_clean(result.stderr, coloured=False)
+        assert "EVIL" in cli("stats", env={"COLUMNS": "200"}).stdout
