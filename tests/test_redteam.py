@@ -44,3 +44,44 @@ class TestC1:
             assert_clean(result.stdout, coloured=colour and "--json" not in args)
             assert_clean(result.stderr, coloured=False)
         assert "EVIL" in cli("stats", env={"COLUMNS": "200"}).stdout
+
+
+EQUALS_DECK = "terms:\n  - slug: eq\n    name: Equals\n    definition: =\n"
+MERGE_DECK = (
+    "base: &b {tags: [x]}\nterms:\n  - slug: m\n    <<: *b\n    name: M\n    definition: D\n"
+)
+
+
+class TestH1:
+    """A bare ``=`` or a ``<<`` merge key is a problem of that file, never a crash of the tool."""
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            (EQUALS_DECK, "eq.yaml:4: term 'eq': definition must be text, but is read by YAML"),
+            (MERGE_DECK, "eq.yaml:4: merge keys (<<) are not supported"),
+            ("terms:\n  - slug: eq\n    name: <<\n    definition: x\n", "eq.yaml:3: term 'eq'"),
+        ],
+        ids=["value", "merge-key", "merge-value"],
+    )
+    def test_h1_value_and_merge_are_file_problems(
+        self, cli: Invoke, isolated: Path, text: str, expected: str
+    ) -> None:
+        decks = isolated / "decks"
+        decks.mkdir(parents=True)
+        (decks / "eq.yaml").write_text(text, encoding="utf-8")
+        looked = cli("term", "latent-space")
+        assert looked.exit_code == 0
+        assert expected in looked.stderr and "deck skipped" in looked.stderr
+        checked = cli("validate")
+        assert checked.exit_code == 2
+        assert expected in checked.stdout
+        assert cli("decks").exit_code == 0
+
+    def test_h1_completion_survives_a_bad_deck(self, isolated: Path) -> None:
+        from genai_cli.cli import complete_term
+
+        decks = isolated / "decks"
+        decks.mkdir(parents=True)
+        (decks / "eq.yaml").write_text(EQUALS_DECK, encoding="utf-8")
+        assert "latent-space" in complete_term("latent-s")

@@ -36,6 +36,9 @@ _SCALAR_TAGS = {
     f"{_CORE}{name}": name for name in ("str", "int", "float", "bool", "null", "timestamp")
 }
 _COLLECTION_TAGS = {f"{_CORE}map", f"{_CORE}seq"}
+# What PyYAML resolves a plain ``=`` and ``<<`` to: read as Plain values with these kinds, so
+# the schema says "read by YAML as a ..." like for ``no`` or ``1:20``.
+_INDICATOR_TAGS = {f"{_CORE}value": "YAML value indicator", f"{_CORE}merge": "YAML merge key"}
 
 # C0 and C1 controls except tab and newline, DEL, and the bidi controls (marks, embeddings,
 # overrides and isolates) that can make text read differently from what it is.
@@ -186,6 +189,8 @@ class _Builder:
             container.append(value)
             container.item_lines.append(line)
         elif frame.key is None:
+            if isinstance(value, Plain) and value.kind == _INDICATOR_TAGS[f"{_CORE}merge"]:
+                raise YamlError(line, "merge keys (<<) are not supported; write the fields out")
             if not isinstance(value, str):
                 what = value.text if isinstance(value, Plain) else "a collection"
                 raise YamlError(line, f"mapping key {what!r} must be text")
@@ -246,8 +251,10 @@ class _Builder:
         self.place(frame.container, frame.container.line)
 
 
-def _shown_tag(tag: str) -> str:
+def _shown_tag(tag: str | None) -> str:
     """A tag as it is written in YAML: ``!!python/name:x`` rather than its full URI."""
+    if tag is None:
+        return "(none)"
     return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
 
 
@@ -257,9 +264,9 @@ def _scalar(loader: Any, event: Any, line: int) -> str | Plain:
         from yaml import ScalarNode
 
         tag = loader.resolve(ScalarNode, event.value, event.implicit)
-    kind = _SCALAR_TAGS.get(tag)
+    kind = _SCALAR_TAGS.get(tag) or _INDICATOR_TAGS.get(tag)
     if kind is None:
-        raise YamlError(line, f"tag {_shown_tag(event.tag)} is not allowed")
+        raise YamlError(line, f"tag {_shown_tag(event.tag or tag)} is not allowed")
     if kind == "str":
         return clean(event.value)
     return Plain(kind, clean(event.value), line)
