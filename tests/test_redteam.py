@@ -85,3 +85,73 @@ class TestH1:
         decks.mkdir(parents=True)
         (decks / "eq.yaml").write_text(EQUALS_DECK, encoding="utf-8")
         assert "latent-space" in complete_term("latent-s")
+
+
+NON_LATIN_DECK = (
+    "terms:\n"
+    "  - slug: zh-latent\n    name: 潜在空间\n    definition: 生成模型在其中运行的压缩表示。\n"
+    "  - slug: greek\n    name: Αλφα Βήτα\n    definition: Greek.\n"
+    "  - slug: cafe\n    name: Café Crème\n    definition: Coffee.\n"
+    "  - slug: hindi\n    name: किताब\n    definition: A book.\n"
+)
+
+
+class TestH4:
+    """Names of every script fold to themselves; a name with no letters is a usage error."""
+
+    def test_h4_normalize_keeps_every_script(self) -> None:
+        from genai_cli.knowledge.names import normalize
+
+        assert normalize("Αλφα Βήτα") == "αλφα-βήτα"
+        assert normalize("潜在空间") == "潜在空间"
+        assert normalize("Café Crème") == "café-crème"
+        assert normalize("Über Model") != normalize("Ber Model")
+        assert normalize("किताब") == "किताब"  # vowel signs are marks, not separators
+        assert normalize("Latent_Spaces") == "latent-space"
+        assert normalize("ＬＡＴＥＮＴ") == "latent"  # NFKC
+        assert normalize("lat\u200bent") == "latent"  # invisible format characters join
+        assert normalize("!!!") == normalize("   ") == ""
+
+    @pytest.mark.parametrize(
+        ("query", "name"),
+        [("Αλφα Βήτα", "Αλφα Βήτα"), ("αλφα βήτα", "Αλφα Βήτα"), ("潜在空间", "潜在空间")],
+    )
+    def test_h4_non_latin_lookup(self, cli: Invoke, isolated: Path, query: str, name: str) -> None:
+        (isolated / "decks").mkdir(parents=True)
+        (isolated / "decks" / "zh.yaml").write_text(NON_LATIN_DECK, encoding="utf-8")
+        result = cli("term", query)
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.splitlines()[0].startswith(f"╭─ {name} ")
+
+    @pytest.mark.parametrize("query", ["", "!!!", "   ", "—"])
+    def test_h4_empty_name_is_a_usage_error(self, cli: Invoke, isolated: Path, query: str) -> None:
+        (isolated / "decks").mkdir(parents=True)
+        (isolated / "decks" / "zh.yaml").write_text(NON_LATIN_DECK, encoding="utf-8")
+        for args in (("term", query), ("term", query, "--json"), ("algorithms", query)):
+            result = cli(*args)
+            assert result.exit_code == 2, (args, result.stdout)
+            assert result.stdout == ""
+            assert "genai: " in result.stderr and "no letters or digits" in result.stderr
+
+    def test_h4_fast_path_agrees(self, isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        from genai_cli.entry import fast_path
+
+        assert fast_path(["term", "!!!"]) == 2
+        assert "no letters or digits" in capsys.readouterr().err
+
+    def test_h4_search_finds_non_latin_words(self, cli: Invoke, isolated: Path) -> None:
+        (isolated / "decks").mkdir(parents=True)
+        (isolated / "decks" / "zh.yaml").write_text(NON_LATIN_DECK, encoding="utf-8")
+        for query, name in (("潜在", "潜在空间"), ("空间", "潜在空间"), ("βήτα", "Αλφα Βήτα")):
+            result = cli("search", query, env={"COLUMNS": "120"})
+            assert result.exit_code == 0 and name in result.stdout, (query, result.stdout)
+
+    @pytest.mark.parametrize("answer", ["潜在空间", "Άλφα", "Café Crème"])
+    def test_h4_exact_non_latin_answer_is_right(self, answer: str) -> None:
+        from genai_cli.study.questions import Question, grade
+
+        question = Question("typed:x", "typed", "x", answer, "…", (), answer, ("x", answer))
+        outcome = grade(question, answer)
+        assert outcome is not None and outcome.correct and not outcome.close
+        wrong = grade(question, "潜在时间" if answer != "潜在空间" else "Βήτα")
+        assert wrong is not None and not wrong.correct
