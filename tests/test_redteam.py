@@ -155,3 +155,202 @@ class TestH4:
         assert outcome is not None and outcome.correct and not outcome.close
         wrong = grade(question, "潜在时间" if answer != "潜在空间" else "Βήτα")
         assert wrong is not None and not wrong.correct
+
+
+GOOD_DECK = "terms:\n  - slug: {slug}\n    name: {name}\n    definition: x\n"
+
+
+def write_deck(directory: Path, name: str | bytes, slug: str = "deck-one", label: str = "") -> Path:
+    import os
+
+    directory.mkdir(parents=True, exist_ok=True)
+    text = GOOD_DECK.format(slug=slug, name=label or slug.replace("-", " ").title())
+    path = os.path.join(os.fsencode(directory), os.fsencode(name))
+    with open(path, "wb") as handle:
+        handle.write(text.encode())
+    return Path(os.fsdecode(path))
+
+
+class TestM1:
+    """A symlink loop or an unknown ~user is one line; everything else still works."""
+
+    def test_m1_decks_dir_is_a_symlink_loop(self, cli: Invoke, isolated: Path) -> None:
+        isolated.mkdir(parents=True)
+        (isolated / "decks").symlink_to("decks")
+        result = cli("term", "latent-space")
+        assert result.exit_code == 0
+        assert "deck directory" in result.stderr and "symbolic links" in result.stderr
+        assert len(result.stderr.splitlines()) == 1
+        assert cli("validate").exit_code == 2
+
+    def test_m1_genai_decks_loop(self, cli: Invoke, tmp_path: Path) -> None:
+        (tmp_path / "l2").symlink_to(tmp_path / "l1")
+        (tmp_path / "l1").symlink_to(tmp_path / "l2")
+        result = cli("terms", env={"GENAI_DECKS": str(tmp_path / "l1")})
+        assert result.exit_code == 0 and "latent" in result.stdout.casefold()
+        assert result.stderr.startswith("genai: warning: GENAI_DECKS: ")
+        assert "l1" in result.stderr and "internal" not in result.stderr
+
+    @pytest.mark.parametrize("how", ["GENAI_DECKS", "--deck"])
+    def test_m1_unknown_user_in_deck_paths(self, cli: Invoke, how: str) -> None:
+        if how == "--deck":
+            result = cli("--deck", "~nosuchuser/x.yaml", "terms")
+        else:
+            result = cli("terms", env={"GENAI_DECKS": "~nosuchuser/x.yaml"})
+        assert result.exit_code == 0, result.stderr
+        assert "~nosuchuser/x.yaml: no such file or directory" in result.stderr
+
+    def test_m1_unknown_user_in_genai_home(self, cli: Invoke) -> None:
+        env = {"GENAI_HOME": "~nosuchuser/x"}
+        looked = cli("terms", env=env)
+        assert looked.exit_code == 0
+        assert "GENAI_HOME ~nosuchuser/x: ~nosuchuser is no known user" in looked.stderr
+        quiz = cli("stats", env=env)
+        assert quiz.exit_code == 2 and "internal" not in quiz.stderr
+        assert not Path("~nosuchuser").exists()
+
+
+class TestM2:
+    """A deck file name that is not UTF-8 is shown with \\xNN escapes; JSON stays UTF-8."""
+
+    def test_m2_non_utf8_file_names(self, cli: Invoke, isolated: Path) -> None:
+        import json
+
+        decks = isolated / "decks"
+        write_deck(decks, b"bad\xff.yaml").write_text("terms: [", encoding="utf-8")
+        write_deck(decks, b"lat\xe9.yaml", "lat1")
+        for args in (("decks",), ("decks", "--json"), ("validate",), ("term", "lat1", "--json")):
+            result = cli(*args)
+            assert result.exit_code in (0, 2), (args, result.stderr)
+            assert "internal" not in result.stderr
+            result.stdout.encode("utf-8")  # no lone surrogates
+            result.stderr.encode("utf-8")
+            if "--json" in args:
+                json.loads(result.stdout)
+        assert "bad\\xff.yaml" in cli("validate").stdout
+        assert json.loads(cli("term", "lat1", "--json").stdout)["deck"].endswith("lat\\xe9.yaml")
+
+
+class TestM12:
+    """Messages name the path the user gave, not where a symlink points."""
+
+    def test_m12_export_names_the_link(self, cli: Invoke, tmp_path: Path) -> None:
+        (tmp_path / "precious.txt").write_text("precious")
+        (tmp_path / "link.csv").symlink_to(tmp_path / "precious.txt")
+        (tmp_path / "dangle.csv").symlink_to(tmp_path / "nowhere" / "x")
+        for name in ("link.csv", "dangle.csv"):
+            result = cli("export", "--format", "csv", "--output", str(tmp_path / name))
+            assert result.exit_code == 1
+            assert f"{name} already exists" in result.stderr
+            assert "precious" not in result.stderr and "nowhere" not in result.stderr
+        assert (tmp_path / "precious.txt").read_text() == "precious"
+
+    def test_m12_deck_warning_names_the_link(self, cli: Invoke, isolated: Path) -> None:
+        target = write_deck(isolated / "elsewhere", "target.yaml")
+        target.write_text("terms: [", encoding="utf-8")
+        (isolated / "decks").mkdir()
+        (isolated / "decks" / "mine.yaml").symlink_to(target)
+        result = cli("term", "latent-space")
+        assert "mine.yaml" in result.stderr and "target.yaml" not in result.stderr
+
+
+class TestL3:
+    """Two decks whose names differ only by a control character are told apart."""
+
+    def test_l3_control_character_names(self, cli: Invoke, isolated: Path) -> None:
+        decks = isolated / "decks"
+        write_deck(decks, "a\x01.yaml").write_text("terms: [", encoding="utf-8")
+        write_deck(decks, "a\x02.yaml", "good-one")
+        looked = cli("term", "good-one")
+        assert looked.exit_code == 0, looked.stderr
+        assert len(looked.stderr.splitlines()) == 1 and "a\\x01.yaml" in looked.stderr
+
+
+class TestL5:
+    """Empty paths are usage errors, and ``--output -`` is standard output."""
+
+    def test_l5_empty_deck_is_a_usage_error(
+        self, cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        write_deck(tmp_path, "stray.yaml", "stray-one")
+        monkeypatch.chdir(tmp_path)
+        result = cli("--deck", "", "term", "stray-one")
+        assert result.exit_code == 2 and "--deck needs a path" in result.stderr
+
+    def test_l5_empty_output_is_a_usage_error(self, cli: Invoke) -> None:
+        result = cli("export", "--format", "csv", "--output", "")
+        assert result.exit_code == 2 and "--output needs a file name" in result.stderr
+
+
+def export_to(cli: Invoke, target: Path, *extra: str) -> object:
+    return cli("export", "--format", "csv", "--output", str(target), *extra)
+
+
+class TestH6:
+    """export never replaces a device, FIFO, socket or directory, nor writes through a link."""
+
+    @pytest.mark.parametrize("kind", ["fifo", "socket", "directory", "device"])
+    @pytest.mark.parametrize("force", [False, True], ids=["plain", "force"])
+    def test_h6_non_files_are_refused(
+        self, cli: Invoke, tmp_path: Path, kind: str, force: bool
+    ) -> None:
+        import os
+        import socket
+        import stat
+
+        target = tmp_path / "target"
+        if kind == "fifo":
+            os.mkfifo(target)
+        elif kind == "socket":
+            server = socket.socket(socket.AF_UNIX)
+            server.bind(str(target))
+        elif kind == "directory":
+            target.mkdir()
+        else:
+            target = Path("/dev/null")
+        before = target.lstat()
+        result = cli("export", "--format", "csv", "--output", str(target), *(["--force"] * force))
+        assert result.exit_code == 1
+        assert "not a file" in result.stderr and "--force" not in result.stderr
+        after = target.lstat()
+        assert (stat.S_IFMT(after.st_mode), after.st_ino) == (
+            stat.S_IFMT(before.st_mode),
+            before.st_ino,
+        )
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+    def test_h6_force_replaces_a_link_not_its_target(self, cli: Invoke, tmp_path: Path) -> None:
+        (tmp_path / "precious.txt").write_text("precious")
+        link = tmp_path / "out.csv"
+        link.symlink_to(tmp_path / "precious.txt")
+        result = cli("export", "--format", "csv", "--output", str(link), "--force")
+        assert result.exit_code == 0, result.stderr
+        assert not link.is_symlink() and (tmp_path / "precious.txt").read_text() == "precious"
+
+    @pytest.mark.parametrize("fmt", ["csv", "json", "markdown", "anki"])
+    def test_h6_dash_is_stdout(
+        self, cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+    ) -> None:
+        (tmp_path / "here").mkdir()
+        monkeypatch.chdir(tmp_path / "here")
+        result = cli("export", "--format", fmt, "--output", "-")
+        assert result.exit_code == 0, result.stderr
+        assert list((tmp_path / "here").iterdir()) == []  # no file named "-"
+        data = result.stdout_bytes
+        assert b"Wrote" not in data[-200:]
+        if fmt == "anki":
+            assert data[:2] == b"PK"
+        else:
+            assert b"latent" in data.lower()
+
+
+class TestL4:
+    """--force keeps the replaced file's permissions."""
+
+    def test_l4_force_keeps_mode(self, cli: Invoke, tmp_path: Path) -> None:
+        target = tmp_path / "private.csv"
+        target.write_text("old")
+        target.chmod(0o600)
+        result = cli("export", "--format", "csv", "--output", str(target), "--force")
+        assert result.exit_code == 0, result.stderr
+        assert target.stat().st_mode & 0o777 == 0o600 and target.read_text() != "old"

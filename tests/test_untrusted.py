@@ -221,7 +221,10 @@ class TestHostileText:
         assert result.exit_code == 0
         (line,) = result.stderr.splitlines()
         assert UNSAFE.search(line) is None
-        assert "evil?]8;;x??name?.yaml:3: term 'a': unknown field ']0;t[bold]x'" in line
+        assert (
+            "evil\\x1b]8;;x\\x07\\nname\\u202e.yaml:3: term 'a': unknown field ']0;t[bold]x'"
+            in line
+        )
         checked = cli("validate")
         assert checked.exit_code == 2
         assert UNSAFE.search(checked.stdout.replace("\n", "")) is None

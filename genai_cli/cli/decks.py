@@ -111,7 +111,8 @@ def export_command(
         ),
     ],
     output: Annotated[
-        Path, typer.Option("--output", "-o", metavar="PATH", help="The file to write.")
+        str,
+        typer.Option("--output", "-o", metavar="PATH", help="The file to write (- for stdout)."),
     ],
     topic: Annotated[
         str,
@@ -145,6 +146,8 @@ def export_command(
         sources=loaded.sources,
         force=force,
     )
+    if output == "-":  # standard output holds the export itself
+        return
     from genai_cli.views.decks import exported
 
     show(exported(result.path, result.counts))
