@@ -26,9 +26,45 @@ def one_line(text: str) -> str:
 
 
 def tell(message: str) -> None:
-    """Write ``genai: message`` on stderr as one line, whatever the message holds."""
-    sys.stderr.write(f"genai: {one_line(message)}\n")
-    sys.stderr.flush()
+    """Write ``genai: message`` on stderr as one line, whatever the message holds.
+
+    Best effort: a message that cannot be written (stderr closed, a full disk, a reader
+    gone) is dropped, and never changes what the command does or its exit code.
+    """
+    try:
+        sys.stderr.write(f"genai: {one_line(message)}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def claim_stdio() -> bool:
+    """Put /dev/null on each closed standard descriptor (0, 1, 2); False if stdout was closed.
+
+    A closed descriptor would be handed to the next file opened (the progress database,
+    say), and output meant for the terminal would land in it. A closed stdin then reads
+    as end of input and a closed stderr drops warnings; with stdout closed the command
+    has nowhere to put its result, which the caller reports.
+    """
+    closed = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.append(fd)
+    for fd in closed:
+        spare = os.open(os.devnull, os.O_RDWR)
+        if spare != fd:
+            os.dup2(spare, fd)
+            os.close(spare)
+    if 0 in closed:
+        sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - lives as stdin
+    if 2 in closed:
+        sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+    if 1 in closed:
+        sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+        return False
+    return True
 
 
 def fail(message: str, code: int) -> int:

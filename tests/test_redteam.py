@@ -354,3 +354,72 @@ class TestL4:
         result = cli("export", "--format", "csv", "--output", str(target), "--force")
         assert result.exit_code == 0, result.stderr
         assert target.stat().st_mode & 0o777 == 0o600 and target.read_text() != "old"
+
+
+def run_closed(home: Path, args: list[str], close: int, stdin: str = "") -> tuple[int, str, str]:
+    """Run genai in a child whose descriptor ``close`` (0, 1 or 2) is closed."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "GENAI_HOME": str(home), "COLUMNS": "80"}
+    env.pop("GENAI_DEBUG", None)
+    streams: dict[str, object] = {"stdin": subprocess.PIPE}
+    if close == 0:
+        streams["stdin"] = None
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from genai_cli.entry import main; main()", *args],
+        stdout=subprocess.PIPE if close != 1 else None,
+        stderr=subprocess.PIPE if close != 2 else None,
+        env=env,
+        text=True,
+        preexec_fn=lambda: os.close(close),  # noqa: PLW1509 - the point of the test
+        **streams,  # type: ignore[arg-type]
+    )
+    out, err = proc.communicate(stdin if close != 0 else None, timeout=60)
+    return proc.returncode, out or "", err or ""
+
+
+class TestH7:
+    """Closed stdin, stdout or stderr: a sensible exit code and no traceback."""
+
+    @pytest.mark.parametrize(
+        "args",
+        [["--version"], ["term", "latent-space", "--json"], ["validate"], ["stats", "--json"]],
+    )
+    def test_h7_stdout_closed(self, isolated: Path, args: list[str]) -> None:
+        code, _out, err = run_closed(isolated, args, close=1)
+        assert code == 1
+        assert err == "genai: standard output is closed; nothing was done\n"
+
+    @pytest.mark.parametrize("args", [["quiz", "--plain", "-n", "2"], ["quiz", "-n", "2"]])
+    def test_h7_stdin_closed_is_end_of_input(self, isolated: Path, args: list[str]) -> None:
+        code, out, err = run_closed(isolated, args, close=0)
+        assert code == 0, err
+        assert "Traceback" not in err and "internal" not in err
+        assert "No answers recorded" in out
+
+    def test_h7_stderr_closed_keeps_the_exit_code(self, isolated: Path) -> None:
+        (isolated / "decks").mkdir(parents=True)
+        (isolated / "decks" / "broken.yaml").write_text("terms: [", encoding="utf-8")
+        code, out, _err = run_closed(isolated, ["term", "latent-space"], close=2)
+        assert code == 0 and "Latent Space" in out
+        code, _out, _err = run_closed(isolated, ["term", "no-such-thing"], close=2)
+        assert code == 1
+
+    def test_h7_unwritable_stderr(self, isolated: Path) -> None:
+        import os
+        import subprocess
+        import sys
+
+        (isolated / "decks").mkdir(parents=True)
+        (isolated / "decks" / "broken.yaml").write_text("terms: [", encoding="utf-8")
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run(
+                [sys.executable, "-m", "genai_cli", "term", "latent-space"],
+                env={**os.environ, "GENAI_HOME": str(isolated)},
+                stdout=subprocess.PIPE,
+                stderr=full,
+                check=False,
+            )
+        assert proc.returncode == 0 and b"Latent Space" in proc.stdout
