@@ -61,10 +61,24 @@ def claim_stdio() -> bool:
         sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - lives as stdin
     if 2 in closed:
         sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+    _replace_unencodable()
     if 1 in closed:
         sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
         return False
     return True
+
+
+def _utf(stream: Any) -> bool:
+    return str(getattr(stream, "encoding", "") or "").lower().replace("_", "-").startswith("utf")
+
+
+def _replace_unencodable() -> None:
+    """Under a legacy or ASCII encoding (ISO-8859-1, PYTHONIOENCODING=ascii), characters the
+    encoding lacks become "?" instead of an internal UnicodeEncodeError; Rich already draws
+    boxes in ASCII there. Input that is not in the encoding is read with replacements."""
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        if stream is not None and not _utf(stream) and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
 
 
 def fail(message: str, code: int) -> int:
@@ -124,7 +138,9 @@ def show(renderable: Any) -> None:
 def print_json(data: Any) -> None:
     import json
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    # Outside UTF-8, \u escapes keep the JSON exact (and valid UTF-8) whatever the encoding.
+    text = json.dumps(data, ensure_ascii=not _utf(sys.stdout), indent=2)
+    sys.stdout.write(text + "\n")
 
 
 def loaded(deck_options: Sequence[str] = (), *, warn_user: bool = True) -> tuple[Loaded, Found]:

@@ -423,3 +423,58 @@ class TestH7:
                 check=False,
             )
         assert proc.returncode == 0 and b"Latent Space" in proc.stdout
+
+
+VIEWS = [
+    [],
+    ["term", "latent-space"],
+    ["terms"],
+    ["search", "diffusion"],
+    ["compare", "gan", "vae"],
+    ["algorithms"],
+    ["myths"],
+    ["concepts"],
+    ["apps"],
+    ["quote", "--all"],
+    ["poem"],
+    ["decks"],
+    ["today"],
+    ["stats"],
+    ["validate"],
+    ["term", "latent-space", "--json"],
+    ["terms", "--json"],
+]
+
+
+class TestM3:
+    """Legacy and ASCII output encodings: every view works, --json stays exact."""
+
+    @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+    def test_m3_every_view(self, isolated: Path, encoding: str) -> None:
+        import json
+        import os
+        import subprocess
+        import sys
+
+        env = {**os.environ, "GENAI_HOME": str(isolated), "PYTHONIOENCODING": encoding}
+        for args in VIEWS:
+            proc = subprocess.run(
+                [sys.executable, "-m", "genai_cli", *args],
+                env=env,
+                capture_output=True,
+                check=False,
+            )
+            assert proc.returncode == 0, (args, proc.stderr)
+            assert proc.stderr == b"", (args, proc.stderr)
+            proc.stdout.decode(encoding)
+            if "--json" in args:
+                json.loads(proc.stdout.decode("utf-8"))
+        proc = subprocess.run(
+            [sys.executable, "-m", "genai_cli", "quiz", "--plain", "-n", "3", "--seed", "1"],
+            env=env,
+            input=b"1\nlatent\n1\n",
+            capture_output=True,
+            check=False,
+        )
+        assert proc.returncode == 0 and proc.stderr == b"", proc.stderr
+        assert b"Synthetic Data" in proc.stdout  # the summary after the last answer
