@@ -78,6 +78,7 @@ def quiz_command(
     chosen_seed: object = seed if seed is not None else random.SystemRandom().getrandbits(64)
     now = clock_now()
     with _progress_store(now) as store:
+        store.check_writable()  # before the first question, not after its answer
         states = store.cards()
         cards = selection.plan(
             refs, states, now, count=count, seed=chosen_seed, due_only=due, new_cap=new

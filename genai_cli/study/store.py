@@ -11,12 +11,15 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -92,6 +95,10 @@ class _Corrupt(Exception):
     pass
 
 
+class _Foreign(Exception):
+    """A good SQLite file that genai did not write (someone else's database)."""
+
+
 def _peek_version(path: Path) -> int:
     """The schema version of an existing file, read-only; _Corrupt if it is not a database.
 
@@ -107,6 +114,10 @@ def _peek_version(path: Path) -> int:
     try:
         version: int = conn.execute("PRAGMA user_version").fetchone()[0]
         check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if check == "ok" and version <= SCHEMA_VERSION:
+            why = _foreign(version, _schema(conn))
+            if why is not None:
+                raise _Foreign(why)
     except sqlite3.OperationalError as exc:
         raise StoreError(f"cannot read {display_path(path)}: {exc}") from exc
     except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed"
@@ -128,9 +139,23 @@ def _aside_name(path: Path, label: str, now: datetime) -> Path:
     return candidate
 
 
-def _move_aside(path: Path, now: datetime) -> Path:
+def _claim_aside_name(path: Path, label: str, now: datetime) -> Path:
+    """Like _aside_name, but the name is created (empty) at once, so that two processes
+    doing this at the same moment never pick the same one."""
+    while True:
+        candidate = _aside_name(path, label, now)
+        try:
+            os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise StoreError(f"cannot write {display_path(candidate)}: {exc.strerror}") from exc
+        return candidate
+
+
+def _move_aside(path: Path, now: datetime, label: str = "corrupt") -> Path:
     """Rename the database (and its WAL files) to a timestamped name next to it."""
-    aside = _aside_name(path, "corrupt", now)
+    aside = _claim_aside_name(path, label, now)
     os.replace(path, aside)
     for suffix in ("-wal", "-shm"):
         extra = path.with_name(path.name + suffix)
@@ -146,6 +171,7 @@ class Store:
         self.path = path
         self._conn = conn
         self.notices = notices  # one-line warnings for the user (a corrupt file moved aside)
+        self._identity: tuple[int, int] | None = None  # set by open_store: (device, inode)
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -168,8 +194,11 @@ class Store:
             raise StoreError(f"{display_path(self.path)}: {exc}") from exc
         try:
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
+        except BaseException as exc:
+            with suppress(sqlite3.Error):  # the failure below is the one to report
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):  # "attempt to write a readonly database"
+                raise StoreError(f"{display_path(self.path)}: {exc}") from exc
             raise
         try:
             conn.execute("COMMIT")
@@ -194,27 +223,66 @@ class Store:
     # -- reading -------------------------------------------------------------------------
 
     def cards(self) -> dict[str, CardState]:
+        """Every card whose row genai could have written; other rows are skipped."""
         rows = self._query("SELECT * FROM cards")
-        return {row["card_id"]: _card(row) for row in rows}
+        checked = (_checked_card(row) for row in rows)
+        return {card.card_id: card for card in checked if card is not None}
 
     def card(self, card_id: str) -> CardState | None:
         rows = self._query("SELECT * FROM cards WHERE card_id = ?", (card_id,))
-        return _card(rows[0]) if rows else None
+        return _checked_card(rows[0]) if rows else None
 
     def reviews(self) -> list[ReviewRecord]:
+        """Every logged answer whose row genai could have written; other rows are skipped."""
         rows = self._query("SELECT * FROM reviews ORDER BY id")
-        return [
-            ReviewRecord(
-                row["card_id"],
-                datetime.fromisoformat(row["reviewed_at"]),
-                row["rating"],
-                bool(row["correct"]),
-                bool(row["close"]),
-                row["answer"],
-                row["duration_ms"],
+        checked = (_checked_review(row) for row in rows)
+        return [review for review in checked if review is not None]
+
+    def unreadable_rows(self) -> int:
+        """How many card and review rows are not ones genai writes (they are skipped)."""
+        cards = self._query("SELECT * FROM cards")
+        reviews = self._query("SELECT * FROM reviews")
+        return sum(1 for r in cards if _checked_card(r) is None) + sum(
+            1 for r in reviews if _checked_review(r) is None
+        )
+
+    def check_writable(self) -> None:
+        """StoreError now, before any question, if answers could not be saved.
+
+        A write is tried and rolled back: file modes say nothing about a read-only mount
+        or a process that may ignore them.
+        """
+        try:
+            with self._immediate() as conn:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                conn.execute(f"PRAGMA user_version = {int(version)}")
+                raise _Probe
+        except _Probe:
+            return
+        except StoreError as exc:
+            raise StoreError(
+                f"{display_path(self.path)} cannot be written ({_cause(exc)}); nothing was"
+                " asked, so nothing is lost; make it writable or point GENAI_HOME elsewhere"
+            ) from exc
+
+    def _check_same_file(self) -> None:
+        """StoreError if the database file was removed, replaced or truncated since opening.
+
+        SQLite keeps writing to the file it opened: answers after an ``rm`` or a ``mv``
+        over it would be acknowledged and lost, and a truncated file is only noticed by
+        the next run, which moves it aside. Checked inside each answer's transaction.
+        """
+        try:
+            now = _file_identity(self.path)
+            with self.path.open("rb") as handle:
+                header = handle.read(len(_SQLITE_HEADER))
+        except OSError:
+            now, header = None, b""
+        if now != self._identity or header != _SQLITE_HEADER:
+            raise StoreError(
+                f"{display_path(self.path)} was removed, replaced or truncated while the quiz"
+                " ran; this answer was not saved, and the quiz stopped"
             )
-            for row in rows
-        ]
 
     def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         try:
@@ -232,8 +300,10 @@ class Store:
     ) -> CardState:
         """Apply ``update`` to the card's current state and log ``review``, atomically."""
         with self._immediate() as conn:
+            if self._identity is not None:
+                self._check_same_file()
             row = conn.execute("SELECT * FROM cards WHERE card_id = ?", (card_id,)).fetchone()
-            state = update(_card(row) if row else None)
+            state = update(_checked_card(row) if row else None)  # a bad row starts afresh
             conn.execute(
                 """
                 INSERT INTO cards (card_id, state, step, stability, difficulty, due,
@@ -277,13 +347,23 @@ class Store:
 
     def reset(self, now: datetime) -> Path:
         """Copy the database to a timestamped backup next to it, then forget all progress."""
-        backup = _aside_name(self.path, "backup", now)
-        target = sqlite3.connect(backup)
-        try:
-            self._conn.backup(target)
-        finally:
-            target.close()
+        self.check_writable()
         with self._immediate() as conn:
+            # Inside the write transaction: an answer committed by another quiz is either
+            # in the backup and deleted, or after the reset; never in neither file.
+            # A second, reading connection makes the copy (a connection cannot back itself up
+            # inside its own transaction); under WAL it reads past our lock.
+            backup = _claim_aside_name(self.path, "backup", now)
+            source = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            target = sqlite3.connect(backup)
+            try:
+                source.backup(target)
+            except sqlite3.Error as exc:
+                backup.unlink(missing_ok=True)
+                raise StoreError(f"cannot write {display_path(backup)}: {exc}") from exc
+            finally:
+                target.close()
+                source.close()
             conn.execute("DELETE FROM reviews")
             conn.execute("DELETE FROM cards")
         return backup
@@ -307,6 +387,136 @@ def _card(row: sqlite3.Row) -> CardState:
         row["reps"],
         row["lapses"],
     )
+
+
+class _Probe(Exception):
+    """Rolls back check_writable's trial write."""
+
+
+def _cause(exc: StoreError) -> str:
+    return exc.message.rsplit(": ", 1)[-1]
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _file_identity(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_dev, info.st_ino
+
+
+def _aware(text: object) -> datetime | None:
+    """A timestamp as genai writes it (ISO 8601 with an offset), else None."""
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _count(value: object) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _between(value: object, low: float, high: float) -> bool:
+    return isinstance(value, (int, float)) and math.isfinite(value) and low <= value <= high
+
+
+# What fsrs can hold: states Learning, Review and Relearning; difficulty 1-10; stability
+# positive (bounded far above any real interval, in days).
+_STATES = (1, 2, 3)
+MAX_STABILITY = 1e6
+
+
+def _checked_card(row: sqlite3.Row) -> CardState | None:
+    """The card of a row genai could have written, else None (the row is skipped).
+
+    progress.db may come from elsewhere (restored, shared, edited): bad or naive
+    timestamps, unknown states and out-of-range numbers must not reach fsrs or the views.
+    """
+    due = _aware(row["due"])
+    last = row["last_review"]
+    last_review = None if last is None else _aware(last)
+    if (
+        not isinstance(row["card_id"], str)
+        or row["state"] not in _STATES
+        or type(row["state"]) is not int
+        or due is None
+        or (last is not None and last_review is None)
+        or not (row["step"] is None or _count(row["step"]))
+        or not (row["stability"] is None or _between(row["stability"], 1e-9, MAX_STABILITY))
+        or not (row["difficulty"] is None or _between(row["difficulty"], 1.0, 10.0))
+        or not (_count(row["reps"]) and _count(row["lapses"]))
+    ):
+        return None
+    return _card(row)
+
+
+def _checked_review(row: sqlite3.Row) -> ReviewRecord | None:
+    """The answer logged in a row genai could have written, else None."""
+    reviewed_at = _aware(row["reviewed_at"])
+    if (
+        reviewed_at is None
+        or not isinstance(row["card_id"], str)
+        or row["rating"] not in (1, 2, 3, 4)
+        or row["correct"] not in (0, 1)
+        or row["close"] not in (0, 1)
+        or not isinstance(row["answer"], str)
+        or not (row["duration_ms"] is None or _count(row["duration_ms"]))
+    ):
+        return None
+    return ReviewRecord(
+        row["card_id"],
+        reviewed_at,
+        int(row["rating"]),
+        bool(row["correct"]),
+        bool(row["close"]),
+        row["answer"],
+        row["duration_ms"],
+    )
+
+
+@cache
+def _expected_schema(version: int) -> dict[str, frozenset[str]]:
+    """Table -> columns of a genai database at ``version``, built by running the migrations."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for script in MIGRATIONS[:version]:
+            for statement in _statements(script):
+                conn.execute(statement)
+        return _schema(conn)
+    finally:
+        conn.close()
+
+
+def _schema(conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
+    tables = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return {
+        table: frozenset(row[1] for row in conn.execute(f'PRAGMA table_info("{table}")'))
+        for table in tables
+    }
+
+
+def _foreign(version: int, schema: dict[str, frozenset[str]]) -> str | None:
+    """Why a database is not one genai wrote, or None if it is (``version`` <= ours)."""
+    if version < 0:
+        return f"schema version {version}"
+    if version == 0:
+        return "it has tables genai did not create" if schema else None
+    for table, columns in _expected_schema(version).items():
+        if table not in schema:
+            return f"no {table} table"
+        if not columns <= schema[table]:
+            missing = ", ".join(sorted(columns - schema[table]))
+            return f"the {table} table lacks {missing}"
+    return None
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -345,9 +555,16 @@ def open_store(path: Path, now: datetime) -> Store:
     A corrupt file is moved aside and reported in ``Store.notices``.
     """
     notices: list[str] = []
+    _refuse_non_file(path)
     if path.exists():
         try:
             version = _peek_version(path)
+        except _Foreign as exc:
+            aside = _move_aside(path, now, "foreign")
+            notices.append(
+                f"{display_path(path)} is not a genai progress database ({exc}); kept it"
+                f" untouched as {aside.name} and started a fresh one"
+            )
         except _Corrupt as exc:
             aside = _move_aside(path, now)
             notices.append(
@@ -369,7 +586,35 @@ def open_store(path: Path, now: datetime) -> Store:
     store = Store(path, conn, notices)
     try:
         store.migrate()
+        store._identity = _file_identity(path)
+        skipped = store.unreadable_rows()
+    except OSError as exc:
+        store.close()
+        raise StoreError(f"cannot open {display_path(path)}: {exc.strerror or exc}") from exc
     except BaseException:
         store.close()
         raise
+    if skipped:
+        notices.append(
+            f"{display_path(path)}: skipped {skipped} row{'s' if skipped != 1 else ''} that"
+            " genai did not write (bad timestamps, states or numbers)"
+        )
     return store
+
+
+def _refuse_non_file(path: Path) -> None:
+    """StoreError for a FIFO, device, socket or directory where the database should be.
+
+    SQLite would block for ever opening a FIFO, or fail with an unclear message."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(f"cannot open {display_path(path)}: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(mode):
+        kind = "a directory" if stat.S_ISDIR(mode) else "a FIFO, device or socket"
+        raise StoreError(
+            f"{display_path(path)} is not a regular file (it is {kind}); move it away or"
+            " point GENAI_HOME elsewhere"
+        )
