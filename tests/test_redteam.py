@@ -6,6 +6,7 @@ commit the report was written against.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -478,3 +479,100 @@ class TestM3:
         )
         assert proc.returncode == 0 and proc.stderr == b"", proc.stderr
         assert b"Synthetic Data" in proc.stdout  # the summary after the last answer
+
+
+class TestL8:
+    """At the reset prompt, no is "Nothing changed." (exit 0), Ctrl-C is exit 130."""
+
+    @pytest.mark.parametrize("answer", ["n\n", "\n", "", "maybe\n"])
+    def test_l8_no_changes_nothing(self, cli: Invoke, isolated: Path, answer: str) -> None:
+        seed_progress(isolated, ["typed:latent-space"])
+        result = cli("stats", "--reset", input=answer)
+        assert result.exit_code == 0
+        assert result.stdout.endswith("Nothing changed.\n") and "Aborted" not in result.stdout
+        assert result.stderr == ""
+        assert not [p for p in isolated.iterdir() if "backup" in p.name]
+
+    def test_l8_yes_resets(self, cli: Invoke, isolated: Path) -> None:
+        seed_progress(isolated, ["typed:latent-space"])
+        result = cli("stats", "--reset", input="y\n")
+        assert result.exit_code == 0 and "Progress reset" in result.stdout
+
+    def test_l8_ctrl_c_is_130(self, isolated: Path) -> None:
+        import os
+        import sys
+
+        import pexpect
+
+        seed_progress(isolated, ["typed:latent-space"])
+        env = {**os.environ, "GENAI_HOME": str(isolated)}
+        child = pexpect.spawn(
+            sys.executable, ["-m", "genai_cli", "stats", "--reset"], env=env, timeout=30
+        )
+        child.expect_exact("[y/N]: ")
+        child.sendintr()
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 130
+        assert b"genai: interrupted" in (child.before or b"")
+
+
+class TestL9:
+    """A quiz whose reader goes away keeps its answers and exits 0 quietly."""
+
+    def test_l9_broken_pipe(self, isolated: Path) -> None:
+        import os
+        import subprocess
+        import sys
+
+        env = {**os.environ, "GENAI_HOME": str(isolated)}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "genai_cli", "quiz", "--plain", "-n", "20", "--mode", "choice"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(b"1\n" * 3)
+        proc.stdin.flush()
+        seen = b""
+        while seen.count(b"Your answer") < 2:  # two questions shown: the reader goes away
+            seen += os.read(proc.stdout.fileno(), 4096)
+        proc.stdout.close()
+        proc.stdin.write(b"1\n" * 17)
+        proc.stdin.close()
+        assert proc.wait(timeout=60) == 0
+        assert proc.stderr is not None and proc.stderr.read() == b""
+        conn = sqlite3.connect(isolated / "progress.db")
+        kept = conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
+        conn.close()
+        assert kept >= 1
+
+    def test_l9_rich_output_into_a_closed_pipe_is_exit_0(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Rich's own handler raised SystemExit(1) past the error boundary."""
+        import os
+
+        from rich.text import Text
+
+        from genai_cli import runner
+
+        read, write = os.pipe()
+        os.close(read)
+        with os.fdopen(write, "w") as closed:
+            monkeypatch.setattr("sys.stdout", closed)
+            assert runner.run(lambda: runner.show(Text("x" * 100_000))) == 0
+
+
+class TestL10:
+    """COLUMNS out of range falls back to the real width."""
+
+    @pytest.mark.parametrize("columns", ["99999999999999999999", "100000", "0"])
+    def test_l10_columns_out_of_range(self, cli: Invoke, columns: str) -> None:
+        for args in VIEWS:
+            result = cli(*args, env={"COLUMNS": columns})
+            assert result.exit_code == 0, (args, result.stderr)
+            longest = max((len(line) for line in result.stdout.splitlines()), default=0)
+            assert longest <= 1000, args

@@ -33,6 +33,16 @@ def _progress_store(now: Any) -> Any:
     return store
 
 
+def _confirm(question: str) -> bool:
+    """Ask ``question`` [y/N] on stdout; only y or yes is yes (end of input is no).
+
+    Ctrl-C raises KeyboardInterrupt: the error boundary makes it exit 130.
+    """
+    sys.stdout.write(f"{question} [y/N]: ")
+    sys.stdout.flush()
+    return sys.stdin.readline().strip().casefold() in ("y", "yes")
+
+
 @app.command("quiz")
 @guarded
 def quiz_command(
@@ -111,8 +121,9 @@ def stats_command(
         if not progress_db().exists():
             sys.stdout.write("No progress to reset.\n")
             return
-        if not yes:
-            typer.confirm("Forget all quiz progress? A backup copy is kept.", abort=True)
+        if not yes and not _confirm("Forget all quiz progress? A backup copy is kept."):
+            sys.stdout.write("Nothing changed.\n")  # the user said no: not a failure
+            return
         with _progress_store(now) as store:
             backup = store.reset(now)
         sys.stdout.write(f"Progress reset; the old progress is kept in {display_path(backup)}\n")
