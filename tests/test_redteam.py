@@ -576,3 +576,64 @@ class TestL10:
             assert result.exit_code == 0, (args, result.stderr)
             longest = max((len(line) for line in result.stdout.splitlines()), default=0)
             assert longest <= 1000, args
+
+
+INVISIBLE = "\u200b\u2060\ufeff\u00ad\ufff9\ufffa\ufffb\U000e0041\U000e0042"
+
+
+class TestL1:
+    """Invisible characters are removed like controls; an invisible-only text is empty."""
+
+    def test_l1_invisible_characters_do_not_reach_the_output(
+        self, cli: Invoke, isolated: Path
+    ) -> None:
+
+        decks = isolated / "decks"
+        decks.mkdir(parents=True)
+        definition = f'"Vis{INVISIBLE}ible\\u2028next line\\u2029and more."'  # YAML escapes
+        (decks / "inv.yaml").write_text(
+            f"terms:\n  - slug: inv\n    name: Inv Term\n    definition: {definition}\n",
+            encoding="utf-8",
+        )
+        for args in (("term", "inv"), ("term", "inv", "--json"), ("search", "visible")):
+            result = cli(*args)
+            assert result.exit_code == 0, result.stderr
+            assert not any(c in result.stdout for c in INVISIBLE + "\u2028\u2029"), args
+        assert "Visible" in cli("term", "inv").stdout
+
+    def test_l1_invisible_only_definition_is_empty(self, cli: Invoke, isolated: Path) -> None:
+        decks = isolated / "decks"
+        decks.mkdir(parents=True)
+        (decks / "inv.yaml").write_text(
+            'terms:\n  - slug: inv\n    name: Inv\n    definition: "\\u200b\\u200d "\n',
+            encoding="utf-8",
+        )
+        result = cli("validate")
+        assert result.exit_code == 2 and "definition must not be empty" in result.stdout
+
+
+class TestL2:
+    """Quoted values in warnings are capped; one bad value never makes a huge line."""
+
+    def test_l2_long_slug_and_complexity(self, cli: Invoke, isolated: Path) -> None:
+        decks = isolated / "decks"
+        decks.mkdir(parents=True)
+        (decks / "slug.yaml").write_text(
+            f"terms:\n  - slug: {'X' * 900_000}\n    name: A\n    definition: d\n",
+            encoding="utf-8",
+        )
+        stated = "O(" + "(" * 40_000 + ")"
+        (decks / "algo.yaml").write_text(
+            "algorithms:\n  - slug: al\n    name: Al\n    description: d\n    use_case: u\n"
+            f"    complexity:\n      stated: '{stated}'\n      variables: {{n: x}}\n",
+            encoding="utf-8",
+        )
+        looked = cli("term", "latent-space")
+        assert looked.exit_code == 0
+        assert len(looked.stderr.splitlines()) == 2
+        assert max(len(line) for line in looked.stderr.splitlines()) < 600
+        assert "characters)" in looked.stderr
+        assert "complexity complexity" not in looked.stderr
+        checked = cli("validate")
+        assert len(checked.stdout) < 2000
+        assert len(cli("decks").stdout.splitlines()) < 60

@@ -17,7 +17,7 @@ from genai_cli.knowledge.model import (
 )
 from genai_cli.knowledge.names import normalize
 from genai_cli.knowledge.schema import Parsed, parse_text
-from genai_cli.knowledge.yamlsafe import MAX_BYTES
+from genai_cli.knowledge.yamlsafe import MAX_BYTES, quoted
 from genai_cli.paths import bundled_data_dir, display_path
 
 DATA_SUFFIXES = (".yaml", ".yml")
@@ -43,7 +43,7 @@ def _slug_problems(entries: Sequence[Entry]) -> list[Blame]:
             problems.append(
                 (
                     entry,
-                    f"{entry.location}: {entry.kind} {entry.slug!r}: slug already used by"
+                    f"{entry.location}: {entry.kind} {quoted(entry.slug)}: slug already used by"
                     f" {first.kind} at {first.location}",
                 )
             )
@@ -62,8 +62,9 @@ def _name_problems(entries: Sequence[Entry]) -> list[Blame]:
                 problems.append(
                     (
                         entry,
-                        f"{entry.location}: {entry.kind} {entry.slug!r}: name or alias {name!r} is"
-                        f" already a name of {owner.kind} {owner.slug!r} ({owner.location})",
+                        f"{entry.location}: {entry.kind} {quoted(entry.slug)}: name or alias"
+                        f" {quoted(name)} is already a name of {owner.kind}"
+                        f" {quoted(owner.slug)} ({owner.location})",
                     )
                 )
     return problems
@@ -77,9 +78,9 @@ def _link_problems(entries: Iterable[Entry], known: Container[str]) -> list[Blam
         if isinstance(entry, Quote) and entry.context:
             links.append(("context", entry.context))
         for field_name, target in links:
-            where = f"{entry.location}: {entry.kind} {entry.slug!r}: {field_name}"
+            where = f"{entry.location}: {entry.kind} {quoted(entry.slug)}: {field_name}"
             if target not in known:
-                problems.append((entry, f"{where} {target!r} is not a known entry"))
+                problems.append((entry, f"{where} {quoted(target)} is not a known entry"))
             elif target == entry.slug:
                 problems.append((entry, f"{where} links to itself"))
     return problems
@@ -388,9 +389,9 @@ class _Seen:
 
     def twins(self, entry: Entry) -> list[str]:
         def ref(other: Entry) -> str:
-            return f"{other.kind} {other.slug!r} ({other.location})"
+            return f"{other.kind} {quoted(other.slug)} ({other.location})"
 
-        head = f"{entry.location}: warning: {entry.kind} {entry.slug!r}"
+        head = f"{entry.location}: warning: {entry.kind} {quoted(entry.slug)}"
         out: list[str] = []
         twin = self.slugs.get(entry.slug)
         if twin is not None and twin.path != entry.path:
@@ -405,8 +406,8 @@ class _Seen:
         tell(self._other(self.names, entry, entry.label), "same name as")
         tell(
             self._other(self.aliases, entry, entry.label),
-            f"name {entry.label!r} is an alias of",
+            f"name {quoted(entry.label)} is an alias of",
         )
         for alias in entry.aliases:
-            tell(self._other(self.names, entry, alias), f"alias {alias!r} is the name of")
+            tell(self._other(self.names, entry, alias), f"alias {quoted(alias)} is the name of")
         return out

@@ -6,6 +6,7 @@ entries and ``file:line: what is wrong`` problems out. No file system access her
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,7 @@ from genai_cli.knowledge.model import (
     Source,
 )
 from genai_cli.knowledge.names import is_slug
-from genai_cli.knowledge.yamlsafe import LList, LMap, Plain, YamlError, read_yaml
+from genai_cli.knowledge.yamlsafe import LList, LMap, Plain, YamlError, quoted, read_yaml
 
 
 class _Problem(Exception):
@@ -32,7 +33,10 @@ def _describe(value: Any) -> str:
     if isinstance(value, Plain):
         if value.kind == "null":
             return "empty"
-        return f"read by YAML as a {value.kind} ({value.text!r}); put it in quotes if text is meant"
+        return (
+            f"read by YAML as a {value.kind} ({quoted(value.text)});"
+            " put it in quotes if text is meant"
+        )
     if isinstance(value, LMap):
         return "a mapping"
     if isinstance(value, LList):
@@ -40,10 +44,15 @@ def _describe(value: Any) -> str:
     return f"{type(value).__name__}"
 
 
+def _visible(text: str) -> bool:
+    """Whether ``text`` shows anything: not only spaces and invisible format characters."""
+    return any(not c.isspace() and unicodedata.category(c) != "Cf" for c in text)
+
+
 def _text(value: Any, *, empty_ok: bool = False) -> str:
     if not isinstance(value, str):
         raise _Problem(f"must be text, but is {_describe(value)}", getattr(value, "line", 0))
-    if not empty_ok and not value.strip():
+    if not empty_ok and not _visible(value):
         raise _Problem("must not be empty")
     return value.strip() if not empty_ok else value
 
@@ -51,7 +60,7 @@ def _text(value: Any, *, empty_ok: bool = False) -> str:
 def _slug(value: Any) -> str:
     text = _text(value)
     if not is_slug(text):
-        raise _Problem(f"{text!r} is not a slug (lower-case letters, digits, single hyphens)")
+        raise _Problem(f"{quoted(text)} is not a slug (lower-case letters, digits, single hyphens)")
     return text
 
 
@@ -82,7 +91,7 @@ def _lines(value: Any) -> tuple[str, ...]:
 def _origin(value: Any) -> str:
     text = _text(value)
     if text not in ORIGINS:
-        raise _Problem(f"must be one of {', '.join(ORIGINS)}, not {text!r}")
+        raise _Problem(f"must be one of {', '.join(ORIGINS)}, not {quoted(text)}")
     return text
 
 
@@ -93,7 +102,7 @@ def _mapping(value: Any, fields: Sequence[str]) -> LMap:
     if unknown:
         key = unknown[0]
         raise _Problem(
-            f"unknown field {key!r} (expected {', '.join(fields)})",
+            f"unknown field {quoted(key)} (expected {', '.join(fields)})",
             value.key_lines[key],
         )
     missing = [f for f in fields if f not in value]
@@ -125,12 +134,13 @@ def _complexity(value: Any) -> Any:
             meanings[symbol] = _text(meaning)
         except _Problem as problem:
             raise _Problem(
-                f"variable {symbol!r} {problem.message}", variables.key_lines[symbol]
+                f"variable {quoted(symbol)} {problem.message}", variables.key_lines[symbol]
             ) from None
     try:
         return parse_complexity(_text(mapping["stated"]), meanings)
     except ComplexityError as exc:
-        raise _Problem(str(exc), mapping.key_lines["stated"]) from None
+        # The field name already says "complexity": not "complexity complexity 'O(n)'".
+        raise _Problem(str(exc).removeprefix("complexity "), mapping.key_lines["stated"]) from None
 
 
 _Parse = Callable[[Any], Any]
@@ -197,7 +207,8 @@ def parse_text(data: str | bytes, path: str, deck: str | None = None) -> Parsed:
         key_line = root.key_lines[kind]
         if kind not in KINDS:
             problems.append(
-                f"{path}:{key_line}: unknown kind {kind!r} (expected one of: {', '.join(KINDS)})"
+                f"{path}:{key_line}: unknown kind {quoted(kind)}"
+                f" (expected one of: {', '.join(KINDS)})"
             )
             continue
         if isinstance(items, Plain) and items.kind == "null":
@@ -220,7 +231,7 @@ def parse_text(data: str | bytes, path: str, deck: str | None = None) -> Parsed:
 def _entry_label(kind: str, item: Any, index: int) -> str:
     slug = item.get("slug") if isinstance(item, LMap) else None
     if isinstance(slug, str) and slug:
-        return f"{_singular(kind)} {slug!r}"
+        return f"{_singular(kind)} {quoted(slug)}"
     return f"{_singular(kind)} #{index + 1}"
 
 
@@ -231,10 +242,10 @@ def _entry(kind: str, item: Any, path: str, line: int, deck: str | None) -> Entr
     known = {"slug": _slug, **required, **_COMMON, **optional}
     for key in item:
         if key not in known:
-            raise _Problem(f"unknown field {key!r}", item.key_lines[key])
+            raise _Problem(f"unknown field {quoted(key)}", item.key_lines[key])
     for key in ("slug", *required):
         if key not in item:
-            raise _Problem(f"missing field {key!r}", item.line)
+            raise _Problem(f"missing field {quoted(key)}", item.line)
     values: dict[str, Any] = {}
     for key, parse in known.items():
         if key not in item:

@@ -47,9 +47,36 @@ _UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
 _UNSAFE_RAW = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f{_BIDI}]")
 
 
+# Invisible characters that only hide or disguise text: zero-width space, word joiner,
+# zero-width no-break space (a BOM mid-text), soft hyphen, interlinear annotation marks and
+# tag characters (which can smuggle a hidden ASCII message). Zero-width (non-)joiners stay:
+# emoji sequences and several scripts (Persian, Indic) need them. Line and paragraph
+# separators become newlines, which is what they mean.
+_INVISIBLE = re.compile("[\xad\u200b\u2060-\u2064\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]")
+_SEPARATORS = str.maketrans({"\u2028": "\n", "\u2029": "\n"})
+
+
 def clean(text: str) -> str:
-    """Remove control and bidi-override characters, keeping newline and tab."""
-    return _UNSAFE.sub("", text)
+    """Remove control, bidi-override and invisible characters, keeping newline and tab."""
+    text = _UNSAFE.sub("", text)
+    if text.isascii():
+        return text
+    return _INVISIBLE.sub("", text.translate(_SEPARATORS))
+
+
+MAX_QUOTED = 80
+
+
+def quoted(value: object, limit: int = MAX_QUOTED) -> str:
+    """``repr(value)`` for a message, cut to about ``limit`` characters.
+
+    A deck's values are quoted in warnings printed on every command: a 900 KB slug must
+    not make a 1.8 MB line.
+    """
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 5]}…{text[0]} ({len(str(value))} characters)"
 
 
 class YamlError(ValueError):
@@ -193,10 +220,10 @@ class _Builder:
                 raise YamlError(line, "merge keys (<<) are not supported; write the fields out")
             if not isinstance(value, str):
                 what = value.text if isinstance(value, Plain) else "a collection"
-                raise YamlError(line, f"mapping key {what!r} must be text")
+                raise YamlError(line, f"mapping key {quoted(what)} must be text")
             if value in container:
                 first = container.key_lines[value]
-                raise YamlError(line, f"duplicate key {value!r} (first at line {first})")
+                raise YamlError(line, f"duplicate key {quoted(value)} (first at line {first})")
             frame.key, frame.key_line = value, line
         else:
             container[frame.key] = value
