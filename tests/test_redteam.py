@@ -637,3 +637,21 @@ class TestL2:
         checked = cli("validate")
         assert len(checked.stdout) < 2000
         assert len(cli("decks").stdout.splitlines()) < 60
+
+
+class TestL6:
+    """--json paths are absolute: the same from any working directory."""
+
+    def test_l6_json_paths_do_not_depend_on_the_cwd(
+        self, cli: Invoke, isolated: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        import json
+
+        deck = write_deck(isolated / "decks", "d.yaml", "dee-one")
+        seen = set()
+        for where in (isolated / "decks", isolated, Path("/")):
+            monkeypatch.chdir(where)
+            term = json.loads(cli("term", "dee-one", "--json").stdout)
+            decks = json.loads(cli("decks", "--json").stdout)
+            seen.add((term["deck"], decks[-1]["path"]))
+        assert seen == {(str(deck), str(deck))}

@@ -32,6 +32,8 @@ def decks_command(as_json: JsonOption = False) -> None:
 
     A deck that cannot be used is marked skipped, with its first problem.
     """
+    from genai_cli.knowledge.serialize import json_path
+
     loaded, found = load_all(warn=False)
     for message in found.problems:
         warn(message)
@@ -40,7 +42,7 @@ def decks_command(as_json: JsonOption = False) -> None:
             [
                 {
                     "name": r.name,
-                    "path": r.path,
+                    "path": json_path(r.path),
                     "status": "skipped" if r.skipped else "loaded",
                     "counts": dict(r.counts),
                     "overrides": r.overrides,
