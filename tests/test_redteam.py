@@ -655,3 +655,19 @@ class TestL6:
             decks = json.loads(cli("decks", "--json").stdout)
             seen.add((term["deck"], decks[-1]["path"]))
         assert seen == {(str(deck), str(deck))}
+
+
+class TestL7:
+    """The Markdown export leaves nothing for GFM's extended autolinks to turn into a link."""
+
+    def test_l7_bare_urls_are_neutralised(self) -> None:
+        from markdown_it import MarkdownIt
+
+        from genai_cli.formats.markdown import md_escape
+
+        hostile = "see https://evil.example/auto, WWW.evil.example and mail me@evil.example"
+        escaped = md_escape(hostile)
+        assert "://" not in escaped and "www." not in escaped.casefold() and "@" not in escaped
+        html = MarkdownIt("commonmark").render(escaped)
+        assert "<a" not in html
+        assert "https://evil.example/auto, WWW.evil.example and mail me@evil.example" in html
