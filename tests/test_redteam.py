@@ -671,3 +671,29 @@ class TestL7:
         html = MarkdownIt("commonmark").render(escaped)
         assert "<a" not in html
         assert "https://evil.example/auto, WWW.evil.example and mail me@evil.example" in html
+
+
+class TestL11:
+    """validate warns when a deck replaces a bundled entry, and says when the kind changes."""
+
+    def test_l11_bundled_override_and_kind_change(self, cli: Invoke, isolated: Path) -> None:
+        decks = isolated / "decks"
+        decks.mkdir(parents=True)
+        (decks / "over.yaml").write_text(
+            "terms:\n  - slug: embedding\n    name: My Embedding\n    definition: mine\n"
+            "myths:\n  - slug: latent-space\n    myth: A myth.\n    fact: A fact.\n",
+            encoding="utf-8",
+        )
+        result = cli("validate")
+        assert result.exit_code == 0, result.stdout
+        lines = result.stdout.splitlines()
+        assert any(
+            "term 'embedding': replaces the bundled term" in line and "turning" not in line
+            for line in lines
+        )
+        assert any(
+            "myth 'latent-space': replaces the bundled term" in line
+            and "turning a term into a myth" in line
+            for line in lines
+        )
+        assert "2 warnings" in lines[-1]

@@ -372,6 +372,7 @@ class _Seen:
         self.names: dict[tuple[str, str], Entry] = {}
         self.aliases: dict[tuple[str, str], Entry] = {}
         self.slugs: dict[str, Entry] = {}
+        self.bundled: dict[str, Entry] = {}
 
     def add(self, entry: Entry) -> None:
         self.names.setdefault((entry.kind, normalize(entry.label)), entry)
@@ -379,6 +380,8 @@ class _Seen:
             self.aliases.setdefault((entry.kind, normalize(alias)), entry)
         if entry.deck is not None:
             self.slugs.setdefault(entry.slug, entry)
+        else:
+            self.bundled.setdefault(entry.slug, entry)
 
     @staticmethod
     def _other(table: Mapping[tuple[str, str], Entry], entry: Entry, name: str) -> Entry | None:
@@ -395,7 +398,16 @@ class _Seen:
         out: list[str] = []
         twin = self.slugs.get(entry.slug)
         if twin is not None and twin.path != entry.path:
-            out.append(f"{head}: slug also in deck {twin.location}; the deck loaded last wins")
+            out.append(
+                f"{head}: slug also in deck {twin.location}; the deck loaded last wins"
+                + _kind_change(twin, entry)
+            )
+        bundled = self.bundled.get(entry.slug)
+        if twin is None and bundled is not None:
+            out.append(
+                f"{head}: replaces the bundled {bundled.kind} of that slug"
+                + _kind_change(bundled, entry)
+            )
         told: list[Entry] = []  # one warning per pair of entries is enough
 
         def tell(other: Entry | None, message: str) -> None:
@@ -411,3 +423,10 @@ class _Seen:
         for alias in entry.aliases:
             tell(self._other(self.names, entry, alias), f"alias {quoted(alias)} is the name of")
         return out
+
+
+def _kind_change(earlier: Entry, entry: Entry) -> str:
+    """The clause saying an override changes the kind (a term becoming a myth)."""
+    if earlier.kind == entry.kind:
+        return ""
+    return f", turning a {earlier.kind} into a {entry.kind}"
