@@ -697,3 +697,23 @@ class TestL11:
             for line in lines
         )
         assert "2 warnings" in lines[-1]
+
+
+class TestM11:
+    """An export genai would not load back as a deck is warned about when it is written."""
+
+    def test_m11_large_json_export_warns(
+        self, cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from genai_cli.knowledge import yamlsafe
+
+        small = cli("export", "--format", "json", "--output", str(tmp_path / "ok.json"))
+        assert small.exit_code == 0 and small.stderr == ""
+        monkeypatch.setattr(yamlsafe, "MAX_BYTES", 10_000)  # the bundled data is larger
+        big = cli("export", "--format", "json", "--output", str(tmp_path / "big.json"))
+        assert big.exit_code == 0 and (tmp_path / "big.json").exists()
+        assert "will not load this export as a deck" in big.stderr
+        monkeypatch.setattr(yamlsafe, "MAX_BYTES", 1 << 30)
+        monkeypatch.setattr(yamlsafe, "MAX_NODES", 100)
+        many = cli("export", "--format", "json", "--output", str(tmp_path / "many.json"))
+        assert "values, more than the 100 of a deck" in many.stderr

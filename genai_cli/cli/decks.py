@@ -148,6 +148,8 @@ def export_command(
         sources=loaded.sources,
         force=force,
     )
+    for message in result.warnings:
+        warn(message)
     if output == "-":  # standard output holds the export itself
         return
     from genai_cli.views.decks import exported

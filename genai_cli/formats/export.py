@@ -20,7 +20,7 @@ from genai_cli.errors import NotFoundError, OutputError, UsageError
 from genai_cli.formats.anki import write_anki
 from genai_cli.formats.cards import CARD_KINDS, cards
 from genai_cli.formats.csvfile import to_csv
-from genai_cli.formats.jsondeck import to_json
+from genai_cli.formats.jsondeck import deck_limits_exceeded, to_json
 from genai_cli.formats.markdown import to_markdown
 from genai_cli.knowledge.loader import BUNDLED, DeckReport
 from genai_cli.knowledge.model import KINDS, KnowledgeBase
@@ -186,6 +186,7 @@ class Exported:
 
     path: str
     counts: dict[str, int]
+    warnings: tuple[str, ...] = ()
 
 
 def export(
@@ -211,8 +212,16 @@ def export(
     to_stdout = str(output) == STDOUT
     output = expand_user(Path(output))
     produce: Callable[[Path], None]
+    warnings: tuple[str, ...] = ()
     if fmt == "json":
-        produce = _text_writer(to_json(chosen, kinds))
+        text = to_json(chosen, kinds)
+        too_large = deck_limits_exceeded(text)
+        if too_large:
+            warnings = (
+                f"genai will not load this export as a deck: {too_large}; export less"
+                " at a time with --topic or --deck",
+            )
+        produce = _text_writer(text)
     elif fmt == "csv":
         produce = _text_writer(to_csv(cards(chosen)))
     elif fmt == "markdown":
@@ -225,6 +234,6 @@ def export(
 
     if to_stdout:
         write_stdout(produce)
-        return Exported(STDOUT, counts)
+        return Exported(STDOUT, counts, warnings)
     write_atomically(output, produce, force=force)
-    return Exported(display_path(output), counts)
+    return Exported(display_path(output), counts, warnings)
