@@ -7,6 +7,7 @@ commit the report was written against.
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -112,6 +113,7 @@ class TestH4:
         assert normalize("ＬＡＴＥＮＴ") == "latent"  # NFKC
         assert normalize("lat\u200bent") == "latent"  # invisible format characters join
         assert normalize("!!!") == normalize("   ") == ""
+        assert normalize("ǰ") == unicodedata.normalize("NFC", "ǰ")  # casefold decomposes it
 
     @pytest.mark.parametrize(
         ("query", "name"),

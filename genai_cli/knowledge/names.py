@@ -29,7 +29,8 @@ def fold_words(text: str) -> list[str]:
     A word is a run of letters, combining marks and digits of any script; apostrophes
     are dropped (``don't`` is one word) and invisible format characters ignored.
     """
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    # NFKC again after casefold, which can decompose (ǰ becomes j and a combining caron).
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
     folded = folded.replace("'", "").replace("\u2019", "")
     if folded.isascii():  # the common case, at regex speed
         return [w for w in _NON_WORD_ASCII.split(folded) if w]
