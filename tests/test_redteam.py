@@ -33,8 +33,44 @@ def seed_progress(home: Path, card_ids: list[str]) -> Path:
     return path
 
 
+HOSTILE_IDS = [
+    EVIL_ID,
+    "\x1b]8;;https://evil.example\x07link\x1b]8;;\x07:latent-space",
+    "myth-or-fact:\u009b31m\u202eesrever\u2066x\u2069",
+    "typed:[bold]x[/bold]\x07\x08\r",
+    "\u200b\ufeff:\U000e0041",
+]
+
+
 class TestC1:
     """Strings read from progress.db are data: no escape reaches the terminal."""
+
+    @pytest.mark.parametrize("colour", [True, False], ids=["forced-colour", "piped"])
+    def test_c1_every_command_with_a_hostile_progress_db(
+        self, cli: Invoke, isolated: Path, colour: bool
+    ) -> None:
+        """The terminal test of test_untrusted, with the hostile data in progress.db."""
+        seed_progress(isolated, [*HOSTILE_IDS, "typed:latent-space"])
+        conn = sqlite3.connect(isolated / "progress.db")
+        conn.execute("UPDATE reviews SET answer = ?", (EVIL_ID,))
+        conn.commit()
+        conn.close()
+        env = {"FORCE_COLOR": "1", "COLUMNS": "200"} if colour else {"COLUMNS": "200"}
+        runs = [
+            ("stats",),
+            ("stats", "--json"),
+            ("today",),
+            ("today", "--json"),
+            ("quiz", "--plain", "--due", "-n", "3"),
+            ("quiz", "--plain", "-n", "2"),
+        ]
+        for args in runs:
+            result = cli(*args, env=env, input="1\n1\n1\n")
+            assert result.exit_code == 0, (args, result.stderr)
+            assert_clean(result.stdout, coloured=colour and "--json" not in args)
+            assert_clean(result.stderr, coloured=False)
+            for char in INVISIBLE:
+                assert char not in result.stdout + result.stderr, (args, char)
 
     @pytest.mark.parametrize("colour", [True, False], ids=["forced-colour", "piped"])
     def test_c1_stats_cleans_card_ids(self, cli: Invoke, isolated: Path, colour: bool) -> None:
