@@ -290,11 +290,11 @@ class TestL12ConcurrentResets:
     def test_l12_claimed_names_are_unique(self, tmp_path: Path) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
-        from genai_cli.study.store import _claim_aside_name
+        from genai_cli.study.storecheck import claim_aside_name
 
         path = tmp_path / "progress.db"
         with ThreadPoolExecutor(8) as pool:
-            names = list(pool.map(lambda _n: _claim_aside_name(path, "backup", T0), range(40)))
+            names = list(pool.map(lambda _n: claim_aside_name(path, "backup", T0), range(40)))
         assert len(set(names)) == 40
 
     def test_l12_three_resets_at_once(self, isolated: Path) -> None:

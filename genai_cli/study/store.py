@@ -11,20 +11,17 @@
 
 from __future__ import annotations
 
-import math
-import os
 import sqlite3
-import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
 from genai_cli.errors import StoreError
 from genai_cli.paths import display_path, progress_db
+from genai_cli.study import storecheck
 from genai_cli.study.scheduler import CardState, utc
 
 BUSY_TIMEOUT_MS = 15_000
@@ -115,7 +112,7 @@ def _peek_version(path: Path) -> int:
         version: int = conn.execute("PRAGMA user_version").fetchone()[0]
         check = conn.execute("PRAGMA quick_check").fetchone()[0]
         if check == "ok" and version <= SCHEMA_VERSION:
-            why = _foreign(version, _schema(conn))
+            why = storecheck.foreign(MIGRATIONS, version, storecheck.schema(conn))
             if why is not None:
                 raise _Foreign(why)
     except sqlite3.OperationalError as exc:
@@ -127,41 +124,6 @@ def _peek_version(path: Path) -> int:
     if check != "ok":
         raise _Corrupt(check)
     return version
-
-
-def _aside_name(path: Path, label: str, now: datetime) -> Path:
-    stamp = utc(now).strftime("%Y%m%dT%H%M%SZ")
-    candidate = path.with_name(f"{path.name}.{label}-{stamp}")
-    number = 1
-    while candidate.exists():
-        number += 1
-        candidate = path.with_name(f"{path.name}.{label}-{stamp}-{number}")
-    return candidate
-
-
-def _claim_aside_name(path: Path, label: str, now: datetime) -> Path:
-    """Like _aside_name, but the name is created (empty) at once, so that two processes
-    doing this at the same moment never pick the same one."""
-    while True:
-        candidate = _aside_name(path, label, now)
-        try:
-            os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise StoreError(f"cannot write {display_path(candidate)}: {exc.strerror}") from exc
-        return candidate
-
-
-def _move_aside(path: Path, now: datetime, label: str = "corrupt") -> Path:
-    """Rename the database (and its WAL files) to a timestamped name next to it."""
-    aside = _claim_aside_name(path, label, now)
-    os.replace(path, aside)
-    for suffix in ("-wal", "-shm"):
-        extra = path.with_name(path.name + suffix)
-        if extra.exists():
-            os.replace(extra, aside.with_name(aside.name + suffix))
-    return aside
 
 
 class Store:
@@ -261,24 +223,17 @@ class Store:
             return
         except StoreError as exc:
             raise StoreError(
-                f"{display_path(self.path)} cannot be written ({_cause(exc)}); nothing was"
+                f"{display_path(self.path)} cannot be written ({exc.__cause__ or exc}); nothing was"
                 " asked, so nothing is lost; make it writable or point GENAI_HOME elsewhere"
             ) from exc
 
     def _check_same_file(self) -> None:
         """StoreError if the database file was removed, replaced or truncated since opening.
 
-        SQLite keeps writing to the file it opened: answers after an ``rm`` or a ``mv``
-        over it would be acknowledged and lost, and a truncated file is only noticed by
-        the next run, which moves it aside. Checked inside each answer's transaction.
+        Answers after an ``rm`` or a ``mv`` over it would be acknowledged and lost, and a
+        truncated file only noticed by the next run. Checked inside each answer's transaction.
         """
-        try:
-            now = _file_identity(self.path)
-            with self.path.open("rb") as handle:
-                header = handle.read(len(_SQLITE_HEADER))
-        except OSError:
-            now, header = None, b""
-        if now != self._identity or header != _SQLITE_HEADER:
+        if self._identity is not None and not storecheck.still_the_file(self.path, self._identity):
             raise StoreError(
                 f"{display_path(self.path)} was removed, replaced or truncated while the quiz"
                 " ran; this answer was not saved, and the quiz stopped"
@@ -300,8 +255,7 @@ class Store:
     ) -> CardState:
         """Apply ``update`` to the card's current state and log ``review``, atomically."""
         with self._immediate() as conn:
-            if self._identity is not None:
-                self._check_same_file()
+            self._check_same_file()
             row = conn.execute("SELECT * FROM cards WHERE card_id = ?", (card_id,)).fetchone()
             state = update(_checked_card(row) if row else None)  # a bad row starts afresh
             conn.execute(
@@ -353,7 +307,7 @@ class Store:
             # in the backup and deleted, or after the reset; never in neither file.
             # A second, reading connection makes the copy (a connection cannot back itself up
             # inside its own transaction); under WAL it reads past our lock.
-            backup = _claim_aside_name(self.path, "backup", now)
+            backup = storecheck.claim_aside_name(self.path, "backup", now)
             source = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
             target = sqlite3.connect(backup)
             try:
@@ -369,8 +323,27 @@ class Store:
         return backup
 
 
-def _statements(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
+_statements = storecheck.statements
+
+
+def _checked_card(row: sqlite3.Row) -> CardState | None:
+    """The card of a row genai could have written, else None (the row is skipped)."""
+    return _card(row) if storecheck.card_row_ok(row) else None
+
+
+def _checked_review(row: sqlite3.Row) -> ReviewRecord | None:
+    """The answer logged in a row genai could have written, else None."""
+    if not storecheck.review_row_ok(row):
+        return None
+    return ReviewRecord(
+        row["card_id"],
+        datetime.fromisoformat(row["reviewed_at"]),
+        row["rating"],
+        bool(row["correct"]),
+        bool(row["close"]),
+        row["answer"],
+        row["duration_ms"],
+    )
 
 
 def _card(row: sqlite3.Row) -> CardState:
@@ -391,132 +364,6 @@ def _card(row: sqlite3.Row) -> CardState:
 
 class _Probe(Exception):
     """Rolls back check_writable's trial write."""
-
-
-def _cause(exc: StoreError) -> str:
-    return exc.message.rsplit(": ", 1)[-1]
-
-
-_SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-def _file_identity(path: Path) -> tuple[int, int]:
-    info = path.stat()
-    return info.st_dev, info.st_ino
-
-
-def _aware(text: object) -> datetime | None:
-    """A timestamp as genai writes it (ISO 8601 with an offset), else None."""
-    if not isinstance(text, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
-
-
-def _count(value: object) -> bool:
-    return type(value) is int and value >= 0
-
-
-def _between(value: object, low: float, high: float) -> bool:
-    return isinstance(value, (int, float)) and math.isfinite(value) and low <= value <= high
-
-
-# What fsrs can hold: states Learning, Review and Relearning; difficulty 1-10; stability
-# positive (bounded far above any real interval, in days).
-_STATES = (1, 2, 3)
-MAX_STABILITY = 1e6
-
-
-def _checked_card(row: sqlite3.Row) -> CardState | None:
-    """The card of a row genai could have written, else None (the row is skipped).
-
-    progress.db may come from elsewhere (restored, shared, edited): bad or naive
-    timestamps, unknown states and out-of-range numbers must not reach fsrs or the views.
-    """
-    due = _aware(row["due"])
-    last = row["last_review"]
-    last_review = None if last is None else _aware(last)
-    if (
-        not isinstance(row["card_id"], str)
-        or row["state"] not in _STATES
-        or type(row["state"]) is not int
-        or due is None
-        or (last is not None and last_review is None)
-        or not (row["step"] is None or _count(row["step"]))
-        or not (row["stability"] is None or _between(row["stability"], 1e-9, MAX_STABILITY))
-        or not (row["difficulty"] is None or _between(row["difficulty"], 1.0, 10.0))
-        or not (_count(row["reps"]) and _count(row["lapses"]))
-    ):
-        return None
-    return _card(row)
-
-
-def _checked_review(row: sqlite3.Row) -> ReviewRecord | None:
-    """The answer logged in a row genai could have written, else None."""
-    reviewed_at = _aware(row["reviewed_at"])
-    if (
-        reviewed_at is None
-        or not isinstance(row["card_id"], str)
-        or row["rating"] not in (1, 2, 3, 4)
-        or row["correct"] not in (0, 1)
-        or row["close"] not in (0, 1)
-        or not isinstance(row["answer"], str)
-        or not (row["duration_ms"] is None or _count(row["duration_ms"]))
-    ):
-        return None
-    return ReviewRecord(
-        row["card_id"],
-        reviewed_at,
-        int(row["rating"]),
-        bool(row["correct"]),
-        bool(row["close"]),
-        row["answer"],
-        row["duration_ms"],
-    )
-
-
-@cache
-def _expected_schema(version: int) -> dict[str, frozenset[str]]:
-    """Table -> columns of a genai database at ``version``, built by running the migrations."""
-    conn = sqlite3.connect(":memory:")
-    try:
-        for script in MIGRATIONS[:version]:
-            for statement in _statements(script):
-                conn.execute(statement)
-        return _schema(conn)
-    finally:
-        conn.close()
-
-
-def _schema(conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
-    tables = [
-        row[0]
-        for row in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        )
-    ]
-    return {
-        table: frozenset(row[1] for row in conn.execute(f'PRAGMA table_info("{table}")'))
-        for table in tables
-    }
-
-
-def _foreign(version: int, schema: dict[str, frozenset[str]]) -> str | None:
-    """Why a database is not one genai wrote, or None if it is (``version`` <= ours)."""
-    if version < 0:
-        return f"schema version {version}"
-    if version == 0:
-        return "it has tables genai did not create" if schema else None
-    for table, columns in _expected_schema(version).items():
-        if table not in schema:
-            return f"no {table} table"
-        if not columns <= schema[table]:
-            missing = ", ".join(sorted(columns - schema[table]))
-            return f"the {table} table lacks {missing}"
-    return None
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -555,18 +402,18 @@ def open_store(path: Path, now: datetime) -> Store:
     A corrupt file is moved aside and reported in ``Store.notices``.
     """
     notices: list[str] = []
-    _refuse_non_file(path)
+    storecheck.refuse_non_file(path)
     if path.exists():
         try:
             version = _peek_version(path)
         except _Foreign as exc:
-            aside = _move_aside(path, now, "foreign")
+            aside = storecheck.move_aside(path, now, "foreign")
             notices.append(
                 f"{display_path(path)} is not a genai progress database ({exc}); kept it"
                 f" untouched as {aside.name} and started a fresh one"
             )
         except _Corrupt as exc:
-            aside = _move_aside(path, now)
+            aside = storecheck.move_aside(path, now)
             notices.append(
                 f"{display_path(path)} could not be read ({exc}); kept it as "
                 f"{aside.name} and started a fresh one"
@@ -586,7 +433,7 @@ def open_store(path: Path, now: datetime) -> Store:
     store = Store(path, conn, notices)
     try:
         store.migrate()
-        store._identity = _file_identity(path)
+        store._identity = storecheck.identity(path)
         skipped = store.unreadable_rows()
     except OSError as exc:
         store.close()
@@ -600,21 +447,3 @@ def open_store(path: Path, now: datetime) -> Store:
             " genai did not write (bad timestamps, states or numbers)"
         )
     return store
-
-
-def _refuse_non_file(path: Path) -> None:
-    """StoreError for a FIFO, device, socket or directory where the database should be.
-
-    SQLite would block for ever opening a FIFO, or fail with an unclear message."""
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        return
-    except OSError as exc:
-        raise StoreError(f"cannot open {display_path(path)}: {exc.strerror or exc}") from exc
-    if not stat.S_ISREG(mode):
-        kind = "a directory" if stat.S_ISDIR(mode) else "a FIFO, device or socket"
-        raise StoreError(
-            f"{display_path(path)} is not a regular file (it is {kind}); move it away or"
-            " point GENAI_HOME elsewhere"
-        )
