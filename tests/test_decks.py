@@ -309,7 +309,7 @@ class TestValidate:
             f"{shown}:10: term 'c-term': definition must be text, but is read by YAML as a"
             " timestamp ('2024-01-01'); put it in quotes if text is meant",
             f"{shown}:15: unknown kind 'glossary' (expected one of: terms, algorithms, concepts,"
-            " applications, myths, quotes, poems)",
+            " applications, myths, quotes, poems, questions, cloze)",
             f"{shown}:11: term 'd-term': see_also 'nowhere' is not a known entry",
             "5 problems (1 file checked)",
         ]

@@ -509,14 +509,14 @@ class TestM3:
             if "--json" in args:
                 json.loads(proc.stdout.decode("utf-8"))
         proc = subprocess.run(
-            [sys.executable, "-m", "genai_cli", "quiz", "--plain", "-n", "3", "--seed", "1"],
+            [sys.executable, "-m", "genai_cli", "quiz", "--plain", "--mode", "choice", "-n", "3"],
             env=env,
-            input=b"1\nlatent\n1\n",
+            input=b"1\n1\n1\n",
             capture_output=True,
             check=False,
         )
         assert proc.returncode == 0 and proc.stderr == b"", proc.stderr
-        assert b"Synthetic Data" in proc.stdout  # the summary after the last answer
+        assert b"Quiz summary" in proc.stdout  # the summary after the last answer
 
 
 class TestL8:

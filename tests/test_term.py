@@ -150,7 +150,7 @@ class TestSearch:
         result = cli("search", "attention", "--limit", "3")
         assert result.exit_code == 0
         assert_golden("search_attention.txt", result.stdout)
-        assert "→ genai term self-attention" in result.stdout
+        assert "→ genai term attention" in result.stdout
         forced = cli("search", "attention", "--limit", "1", env={"FORCE_COLOR": "1"})
         assert "\x1b[1;7m" in forced.stdout or "\x1b[7;1m" in forced.stdout
 

@@ -2,7 +2,7 @@
 
 ``app`` (in ``app.py``) holds the global options; each command group registers its
 commands onto it when imported: ``lookup`` (term, search, compare, the article),
-``study`` (quiz, stats, today) and ``decks`` (decks, validate, export). This package
+``study`` (quiz, stats, today), ``interview`` and ``decks`` (decks, validate, export). This package
 parses, calls the library and renders; it is the top of the import graph.
 """
 
@@ -20,6 +20,7 @@ from genai_cli.cli.app import _new_app, app
 # isort: off
 from genai_cli.cli import lookup
 from genai_cli.cli import study
+from genai_cli.cli import interview
 from genai_cli.cli import decks
 
 # isort: on
@@ -38,6 +39,7 @@ __all__ = [
     "complete_poem",
     "complete_term",
     "decks",
+    "interview",
     "lookup",
     "main",
     "study",

@@ -101,9 +101,15 @@ def main_callback(
     """A command-line reference and study tool for Generative AI."""
     _global_options["deck"] = tuple(deck or ())
     if ctx.invoked_subcommand is None:
+        from genai_cli.cli.progress import due_footer
+        from genai_cli.clock import now
         from genai_cli.views.entries import welcome
 
-        show(welcome(knowledge()))
+        kb = knowledge()
+        show(welcome(kb))
+        footer = due_footer(kb, now())
+        if footer is not None:
+            show(footer)
 
 
 SeedOption = Annotated[

@@ -121,7 +121,7 @@ def export_command(
         typer.Option(
             "--topic",
             metavar="TOPIC",
-            help="terms, algorithms, myths or all (for json: every kind).",
+            help="terms, algorithms, myths, questions, cloze or all (for json: every kind).",
         ),
     ] = "all",
     deck: Annotated[
@@ -155,3 +155,35 @@ def export_command(
     from genai_cli.views.decks import exported
 
     show(exported(result.path, result.counts))
+
+
+@app.command("import")
+@guarded
+def import_command(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="An Anki package (.apkg, .colpkg), CSV (front,back[,tags]), Anki's"
+            " tab-separated text (.txt, .tsv), Markdown (Q:/A:, C:) or a genai JSON export.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="DECK.yaml", help="The deck file to write.")
+    ],
+    force: Annotated[bool, typer.Option("--force", help="Replace DECK.yaml if it exists.")] = False,
+) -> None:
+    """Turn cards from Anki, CSV or Markdown into a genai deck that passes `genai validate`.
+
+    Basic notes become interview questions, Cloze notes cloze sentences; media and note
+    types genai cannot use are skipped and counted. Bad input writes nothing (exit 2).
+    """
+    from genai_cli.formats.importer import import_file
+
+    loaded, found = load_all(warn=False)
+    known = {e.slug: e.kind for e in loaded.kb.entries()}
+    result = import_file(source, output, known, found.files, force=force)
+    from genai_cli.views.decks import imported
+
+    show(imported(result.path, result.counts, result.skipped))

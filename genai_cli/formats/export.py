@@ -29,7 +29,7 @@ from genai_cli.paths import display_path, expand_user
 STDOUT = "-"
 
 FORMATS = ("anki", "csv", "markdown", "json")
-TOPICS = ("terms", "algorithms", "myths", "all")
+TOPICS = ("terms", "algorithms", "myths", "questions", "cloze", "all")
 
 
 def kinds_for(topic: str, fmt: str) -> tuple[str, ...]:

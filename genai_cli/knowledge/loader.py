@@ -74,6 +74,7 @@ def _link_problems(entries: Iterable[Entry], known: Container[str]) -> list[Blam
     problems: list[Blame] = []
     for entry in entries:
         links = [("see_also", s) for s in entry.see_also]
+        links += [("more_precisely", s) for s in entry.more_precisely]
         links += [("prerequisites", s) for s in getattr(entry, "prerequisites", ())]
         if isinstance(entry, Quote) and entry.context:
             links.append(("context", entry.context))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any, ClassVar, Literal, TypeVar
 
+from genai_cli.knowledge.clozetext import filled
 from genai_cli.knowledge.names import normalize
 
 
@@ -91,6 +92,9 @@ class Entry(_Value):
     aliases: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     see_also: tuple[str, ...] = ()
+    # Entries that say more accurately what this one says loosely: the bridge from a
+    # verbatim seed statement to the extended entry a researcher would sign.
+    more_precisely: tuple[str, ...] = ()
     origin: Origin | None = None
     source: Source | None = None
     path: str = ""
@@ -188,6 +192,36 @@ class Poem(Entry):
         return self.title
 
 
+LEVELS: tuple[str, ...] = ("basic", "intermediate", "advanced")
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Question(Entry):
+    """An open interview question with a model answer and the key points it covers."""
+
+    kind: ClassVar[str] = "question"
+    question: str
+    answer: str
+    points: tuple[str, ...] = ()  # 2-5 when given; imported cards may have none
+    level: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.question
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Cloze(Entry):
+    """A sentence with deletions marked ``{{answer}}`` or ``{{answer::hint}}``."""
+
+    kind: ClassVar[str] = "cloze"
+    text: str
+
+    @property
+    def label(self) -> str:
+        return filled(self.text)
+
+
 def names_of(entry: Entry) -> tuple[str, ...]:
     """Every name an entry answers to: slug, label and aliases."""
     names = [entry.slug, entry.label, *entry.aliases]
@@ -218,6 +252,8 @@ KINDS: Mapping[str, type[Entry]] = MappingProxyType(
         "myths": Myth,
         "quotes": Quote,
         "poems": Poem,
+        "questions": Question,
+        "cloze": Cloze,
     }
 )
 
@@ -233,6 +269,8 @@ class KnowledgeBase:
     myths: tuple[Myth, ...] = ()
     quotes: tuple[Quote, ...] = ()
     poems: tuple[Poem, ...] = ()
+    questions: tuple[Question, ...] = ()
+    cloze: tuple[Cloze, ...] = ()
     _by_slug: Mapping[str, Entry] = field(init=False, repr=False, compare=False)
     # Derived lookup tables (see name_keys), kept with the object so the parsed-data cache
     # stores them too and a warm run does not recompute them.

@@ -11,9 +11,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from genai_cli.knowledge.clozetext import ClozeError
+from genai_cli.knowledge.clozetext import parse as parse_cloze
 from genai_cli.knowledge.complexity import ComplexityError, parse_complexity
 from genai_cli.knowledge.model import (
     KINDS,
+    LEVELS,
     ORIGINS,
     Entry,
     Source,
@@ -143,12 +146,36 @@ def _complexity(value: Any) -> Any:
         raise _Problem(str(exc).removeprefix("complexity "), mapping.key_lines["stated"]) from None
 
 
+def _points(value: Any) -> tuple[str, ...]:
+    points = _texts(value)
+    if not 2 <= len(points) <= 5:
+        raise _Problem(f"must list 2 to 5 key points, not {len(points)}")
+    return points
+
+
+def _level(value: Any) -> str:
+    text = _text(value)
+    if text not in LEVELS:
+        raise _Problem(f"must be one of {', '.join(LEVELS)}, not {text!r}")
+    return text
+
+
+def _cloze_text(value: Any) -> str:
+    text = _text(value)
+    try:
+        parse_cloze(text)
+    except ClozeError as exc:
+        raise _Problem(str(exc)) from None
+    return text
+
+
 _Parse = Callable[[Any], Any]
 
 _COMMON: dict[str, _Parse] = {
     "aliases": _texts,
     "tags": _texts,
     "see_also": _slugs,
+    "more_precisely": _slugs,
     "origin": _origin,
     "source": _source,
 }
@@ -170,6 +197,10 @@ _FIELDS: dict[str, tuple[dict[str, _Parse], dict[str, _Parse]]] = {
     "myths": ({"myth": _TEXT, "fact": _TEXT}, {}),
     "quotes": ({"text": _TEXT}, {"context": _slug}),
     "poems": ({"title": _TEXT, "lines": _lines}, {}),
+    # points and level may be left out by imported cards (Anki has neither); bundled
+    # questions always give them (tests/test_content.py).
+    "questions": ({"question": _TEXT, "answer": _TEXT}, {"points": _points, "level": _level}),
+    "cloze": ({"text": _cloze_text}, {}),
 }
 
 

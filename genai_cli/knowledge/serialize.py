@@ -9,7 +9,15 @@ from typing import Any
 from genai_cli.knowledge.model import Algorithm, Entry
 
 _INTERNAL = {"path", "line", "deck"}
-_COMMON_ORDER = {"aliases", "tags", "see_also", "prerequisites", "origin", "source"}
+_COMMON_ORDER = {
+    "aliases",
+    "tags",
+    "see_also",
+    "more_precisely",
+    "prerequisites",
+    "origin",
+    "source",
+}
 
 
 def entry_to_data(entry: Entry) -> dict[str, Any]:

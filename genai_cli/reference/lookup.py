@@ -15,7 +15,7 @@ from genai_cli.knowledge.model import (
 )
 from genai_cli.knowledge.names import fold_words, normalize
 
-SEARCHABLE = ("terms", "algorithms", "concepts", "applications", "myths")
+SEARCHABLE = ("terms", "algorithms", "concepts", "applications", "myths", "questions", "cloze")
 
 
 E = TypeVar("E", bound=Entry)
@@ -103,7 +103,7 @@ def _fields(entry: Entry) -> list[tuple[str, str, float]]:
         fields.append(("aliases", ", ".join(entry.aliases), 3.0))
     if entry.tags:
         fields.append(("tags", ", ".join(entry.tags), 2.0))
-    for name in ("definition", "description", "body", "fact", "use_case"):
+    for name in ("definition", "description", "body", "fact", "use_case", "answer"):
         value = getattr(entry, name, None)
         if isinstance(value, str):
             fields.append((name, value, 1.0))
@@ -185,5 +185,8 @@ def command_for(entry: Entry) -> str:
         "myth": "myths",
         "poem": "poem",
         "quote": "quote",
+        "question": "interview --history",
     }
+    if entry.kind == "cloze":
+        return "genai quiz --topic cloze"
     return f"genai {kind_commands[entry.kind]} {entry.slug}"

@@ -17,7 +17,6 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote
 
 from genai_cli.errors import StoreError
 from genai_cli.paths import display_path, progress_db
@@ -58,6 +57,17 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX reviews_by_time ON reviews (reviewed_at);
     CREATE INDEX cards_by_due ON cards (due);
     """,
+    # Interview answers: the text a learner typed for an open question, one row per
+    # review (self-contained, so it can be renumbered when migrations are merged).
+    """
+    CREATE TABLE IF NOT EXISTS typed_answers (
+        review_id   INTEGER PRIMARY KEY REFERENCES reviews (id) ON DELETE CASCADE,
+        card_id     TEXT NOT NULL,
+        answered_at TEXT NOT NULL,
+        text        TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS typed_answers_by_card ON typed_answers (card_id, answered_at);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -69,10 +79,6 @@ def default_path() -> Path:
 def _ts(moment: datetime) -> str:
     """Fixed-width UTC text, so that text order is time order in SQL."""
     return utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
-
-
-def _dt(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,42 +94,14 @@ class ReviewRecord:
     duration_ms: int | None = None
 
 
-class _Corrupt(Exception):
-    pass
+@dataclass(frozen=True, slots=True)
+class TypedAnswer:
+    """An interview answer as the learner typed it, and the grade they gave it."""
 
-
-class _Foreign(Exception):
-    """A good SQLite file that genai did not write (someone else's database)."""
-
-
-def _peek_version(path: Path) -> int:
-    """The schema version of an existing file, read-only; _Corrupt if it is not a database.
-
-    Without a WAL file next to it the file is complete, and is opened ``immutable`` so that
-    not even an empty -wal or -shm file is created beside a database we may refuse.
-    """
-    wal = path.with_name(path.name + "-wal")
-    uri = f"file:{quote(str(path))}?mode=ro" + ("" if wal.exists() else "&immutable=1")
-    try:
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    except sqlite3.OperationalError as exc:
-        raise StoreError(f"cannot open {display_path(path)}: {exc}") from exc
-    try:
-        version: int = conn.execute("PRAGMA user_version").fetchone()[0]
-        check = conn.execute("PRAGMA quick_check").fetchone()[0]
-        if check == "ok" and version <= SCHEMA_VERSION:
-            why = storecheck.foreign(MIGRATIONS, version, storecheck.schema(conn))
-            if why is not None:
-                raise _Foreign(why)
-    except sqlite3.OperationalError as exc:
-        raise StoreError(f"cannot read {display_path(path)}: {exc}") from exc
-    except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed"
-        raise _Corrupt(str(exc)) from exc
-    finally:
-        conn.close()
-    if check != "ok":
-        raise _Corrupt(check)
-    return version
+    card_id: str
+    answered_at: datetime
+    text: str
+    rating: int
 
 
 class Store:
@@ -187,12 +165,12 @@ class Store:
     def cards(self) -> dict[str, CardState]:
         """Every card whose row genai could have written; other rows are skipped."""
         rows = self._query("SELECT * FROM cards")
-        checked = (_checked_card(row) for row in rows)
+        checked = (storecheck.checked_card(row) for row in rows)
         return {card.card_id: card for card in checked if card is not None}
 
     def card(self, card_id: str) -> CardState | None:
         rows = self._query("SELECT * FROM cards WHERE card_id = ?", (card_id,))
-        return _checked_card(rows[0]) if rows else None
+        return storecheck.checked_card(rows[0]) if rows else None
 
     def reviews(self) -> list[ReviewRecord]:
         """Every logged answer whose row genai could have written; other rows are skipped."""
@@ -204,7 +182,7 @@ class Store:
         """How many card and review rows are not ones genai writes (they are skipped)."""
         cards = self._query("SELECT * FROM cards")
         reviews = self._query("SELECT * FROM reviews")
-        return sum(1 for r in cards if _checked_card(r) is None) + sum(
+        return sum(1 for r in cards if storecheck.checked_card(r) is None) + sum(
             1 for r in reviews if _checked_review(r) is None
         )
 
@@ -239,6 +217,27 @@ class Store:
                 " ran; this answer was not saved, and the quiz stopped"
             )
 
+    def typed_answers(self, card_id: str | None = None) -> list[TypedAnswer]:
+        """Typed answers, oldest first, each with the grade its review gave (one card or all)."""
+        sql = (
+            "SELECT t.card_id, t.answered_at, t.text, r.rating FROM typed_answers t"
+            " JOIN reviews r ON r.id = t.review_id"
+        )
+        params: tuple[object, ...] = ()
+        if card_id is not None:
+            sql += " WHERE t.card_id = ?"
+            params = (card_id,)
+        rows = self._query(sql + " ORDER BY t.answered_at, t.review_id", params)
+        return [
+            TypedAnswer(
+                row["card_id"],
+                datetime.fromisoformat(row["answered_at"]),
+                row["text"],
+                row["rating"],
+            )
+            for row in rows
+        ]
+
     def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         try:
             return self._conn.execute(sql, params).fetchall()
@@ -252,12 +251,16 @@ class Store:
         card_id: str,
         update: Callable[[CardState | None], CardState],
         review: ReviewRecord,
+        typed: str | None = None,
     ) -> CardState:
-        """Apply ``update`` to the card's current state and log ``review``, atomically."""
+        """Apply ``update`` to the card's current state and log ``review``, atomically.
+
+        ``typed``, an interview answer as typed, is kept with the review.
+        """
         with self._immediate() as conn:
             self._check_same_file()
             row = conn.execute("SELECT * FROM cards WHERE card_id = ?", (card_id,)).fetchone()
-            state = update(_checked_card(row) if row else None)  # a bad row starts afresh
+            state = update(storecheck.checked_card(row) if row else None)  # a bad row starts afresh
             conn.execute(
                 """
                 INSERT INTO cards (card_id, state, step, stability, difficulty, due,
@@ -281,7 +284,7 @@ class Store:
                     state.lapses,
                 ),
             )
-            conn.execute(
+            cursor = conn.execute(
                 """
                 INSERT INTO reviews (card_id, reviewed_at, rating, correct, close, answer,
                                      duration_ms)
@@ -297,6 +300,12 @@ class Store:
                     review.duration_ms,
                 ),
             )
+            if typed is not None:
+                conn.execute(
+                    "INSERT INTO typed_answers (review_id, card_id, answered_at, text)"
+                    " VALUES (?, ?, ?, ?)",
+                    (cursor.lastrowid, card_id, _ts(review.reviewed_at), typed),
+                )
         return state
 
     def reset(self, now: datetime) -> Path:
@@ -318,17 +327,13 @@ class Store:
             finally:
                 target.close()
                 source.close()
+            conn.execute("DELETE FROM typed_answers")
             conn.execute("DELETE FROM reviews")
             conn.execute("DELETE FROM cards")
         return backup
 
 
 _statements = storecheck.statements
-
-
-def _checked_card(row: sqlite3.Row) -> CardState | None:
-    """The card of a row genai could have written, else None (the row is skipped)."""
-    return _card(row) if storecheck.card_row_ok(row) else None
 
 
 def _checked_review(row: sqlite3.Row) -> ReviewRecord | None:
@@ -343,22 +348,6 @@ def _checked_review(row: sqlite3.Row) -> ReviewRecord | None:
         bool(row["close"]),
         row["answer"],
         row["duration_ms"],
-    )
-
-
-def _card(row: sqlite3.Row) -> CardState:
-    due = _dt(row["due"])
-    assert due is not None
-    return CardState(
-        row["card_id"],
-        row["state"],
-        row["step"],
-        row["stability"],
-        row["difficulty"],
-        due,
-        _dt(row["last_review"]),
-        row["reps"],
-        row["lapses"],
     )
 
 
@@ -405,14 +394,14 @@ def open_store(path: Path, now: datetime) -> Store:
     storecheck.refuse_non_file(path)
     if path.exists():
         try:
-            version = _peek_version(path)
-        except _Foreign as exc:
+            version = storecheck.peek_version(path, MIGRATIONS, BUSY_TIMEOUT_MS)
+        except storecheck.Foreign as exc:
             aside = storecheck.move_aside(path, now, "foreign")
             notices.append(
                 f"{display_path(path)} is not a genai progress database ({exc}); kept it"
                 f" untouched as {aside.name} and started a fresh one"
             )
-        except _Corrupt as exc:
+        except storecheck.Corrupt as exc:
             aside = storecheck.move_aside(path, now)
             notices.append(
                 f"{display_path(path)} could not be read ({exc}); kept it as "

@@ -21,10 +21,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
 from genai_cli.errors import StoreError
 from genai_cli.paths import display_path
-from genai_cli.study.scheduler import utc
+from genai_cli.study.scheduler import CardState, utc
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -108,6 +109,45 @@ def move_aside(path: Path, now: datetime, label: str = "corrupt") -> Path:
 
 
 # -- the schema -------------------------------------------------------------------------
+
+
+class Corrupt(Exception):
+    """Not a SQLite database, or a damaged one."""
+
+
+class Foreign(Exception):
+    """A good SQLite file that genai did not write (someone else's database)."""
+
+
+def peek_version(path: Path, migrations: tuple[str, ...], busy_timeout_ms: int) -> int:
+    """The schema version of an existing file, read-only; Corrupt if it is not a database,
+    Foreign if its schema is not genai's at its version (up to ``len(migrations)``).
+
+    Without a WAL file next to it the file is complete, and is opened ``immutable`` so that
+    not even an empty -wal or -shm file is created beside a database we may refuse.
+    """
+    wal = path.with_name(path.name + "-wal")
+    uri = f"file:{quote(str(path))}?mode=ro" + ("" if wal.exists() else "&immutable=1")
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=busy_timeout_ms / 1000)
+    except sqlite3.OperationalError as exc:
+        raise StoreError(f"cannot open {display_path(path)}: {exc}") from exc
+    try:
+        version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+        check = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if check == "ok" and version <= len(migrations):
+            why = foreign(migrations, version, schema(conn))
+            if why is not None:
+                raise Foreign(why)
+    except sqlite3.OperationalError as exc:
+        raise StoreError(f"cannot read {display_path(path)}: {exc}") from exc
+    except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed"
+        raise Corrupt(str(exc)) from exc
+    finally:
+        conn.close()
+    if check != "ok":
+        raise Corrupt(check)
+    return version
 
 
 def statements(script: str) -> list[str]:
@@ -207,4 +247,22 @@ def review_row_ok(row: sqlite3.Row) -> bool:
         and row["close"] in (0, 1)
         and isinstance(row["answer"], str)
         and (row["duration_ms"] is None or _count(row["duration_ms"]))
+    )
+
+
+def checked_card(row: sqlite3.Row) -> CardState | None:
+    """The card of a row genai could have written, else None (the row is skipped)."""
+    if not card_row_ok(row):
+        return None
+    last = row["last_review"]
+    return CardState(
+        row["card_id"],
+        row["state"],
+        row["step"],
+        row["stability"],
+        row["difficulty"],
+        datetime.fromisoformat(row["due"]),
+        None if last is None else datetime.fromisoformat(last),
+        row["reps"],
+        row["lapses"],
     )

@@ -24,6 +24,7 @@ from genai_cli.views.entries import (
     _related_line,
     entry_panel,
     link_text,
+    precisely_rows,
     related,
 )
 
@@ -42,8 +43,9 @@ def _closing(kb: KnowledgeBase, slug: str) -> list[RenderableType]:
 
 
 def _links(entry: Entry, kb: KnowledgeBase) -> list[tuple[str, RenderableType]]:
-    """Rows naming the terms, algorithms and concepts an entry is linked with."""
-    rows: list[tuple[str, RenderableType]] = []
+    """Rows naming what says ``entry`` more precisely, then the terms, algorithms and
+    concepts it is linked with."""
+    rows = precisely_rows(entry, kb)
     for kind, label in (("term", "Terms"), ("algorithm", "Algorithm"), ("concept", "Concept")):
         entries = [e for e in related(entry, kb, kind) if "article" not in e.tags]
         if not entries:

@@ -30,6 +30,7 @@ from genai_cli.views.entries import (
     _join,
     entry_panel,
     link_text,
+    precisely_rows,
     related,
     source_row,
 )
@@ -239,6 +240,7 @@ def algorithm_panel(algorithm: Algorithm, kb: KnowledgeBase) -> RenderableType:
         ("Variables", _variables(algorithm)),
         ("Doubling", _growth_cell(algorithm, 2)),
         ("Times ten", _growth_cell(algorithm, 10)),
+        *precisely_rows(algorithm, kb),
         ("Use case", Text(algorithm.use_case)),
     ]
     if algorithm.aliases:

@@ -20,6 +20,7 @@ _SINGULAR = {
     "myths": "myth",
     "quotes": "quote",
     "poems": "poem",
+    "questions": "question",
 }
 
 
@@ -69,3 +70,18 @@ def decks_table(reports: Sequence[DeckReport]) -> RenderableType:
 def exported(path: str, counts: Mapping[str, int]) -> RenderableType:
     """One line saying what was written where."""
     return Group(Text(f"Wrote {counts_text(counts)} to {path}"))
+
+
+def imported(path: str, counts: Mapping[str, int], skipped: Mapping[str, int]) -> RenderableType:
+    """What `genai import` wrote, what it skipped, and how to use the deck."""
+    lines = [Text(f"Wrote {counts_text(counts)} to {path}")]
+    if skipped:
+        what = ", ".join(f"{n} {reason}" for reason, n in skipped.items())
+        lines.append(Text(f"Skipped: {what}.", style=DIM))
+    lines.append(
+        Text(
+            f"Use it with genai --deck {path} ..., or put it in your decks directory.",
+            style=DIM,
+        )
+    )
+    return Group(*lines)

@@ -57,19 +57,39 @@ def origin_text(entry: Entry) -> Text:
 
 
 def related(entry: Entry, kb: KnowledgeBase, kind: str) -> list[Entry]:
-    """Entries of ``kind`` linked from ``entry`` or linking to it, in link order."""
+    """Entries of ``kind`` linked from ``entry`` or linking to it, in link order.
+
+    Entries ``entry`` names under ``more_precisely`` are left out: precisely_rows
+    shows them in a row of their own.
+    """
     found = [kb.get(slug) for slug in entry.see_also]
     found += list(kb.linking_to(entry.slug, kind))
     out: list[Entry] = []
     for other in found:
-        if other is not None and other.kind == kind and other not in out and other is not entry:
+        if (
+            other is not None
+            and other.kind == kind
+            and other not in out
+            and other is not entry
+            and other.slug not in entry.more_precisely
+        ):
             out.append(other)
     return out
 
 
+def precisely_rows(entry: Entry, kb: KnowledgeBase) -> list[tuple[str, RenderableType]]:
+    """A "More precisely" row: each entry that says what ``entry`` says more accurately,
+    with the command that shows it."""
+    targets = [e for e in (kb.get(s) for s in entry.more_precisely) if e is not None]
+    if not targets:
+        return []
+    lines = (Text(e.label).append(f"  → {command_for(e)}", style=DIM) for e in targets)
+    return [("More precisely", _join(lines, "\n"))]
+
+
 def term_panel(term: Term, kb: KnowledgeBase) -> Panel:
     """A term in full: definition, names, tags, links and related material."""
-    rows: list[tuple[str, RenderableType]] = []
+    rows = precisely_rows(term, kb)
     if term.aliases:
         rows.append(("Aliases", _join(term.aliases)))
     if term.tags:
@@ -81,7 +101,7 @@ def term_panel(term: Term, kb: KnowledgeBase) -> Panel:
                 _join(link_text(kb.get(s) or term) for s in term.prerequisites),
             )
         )
-    see = [kb.get(s) for s in term.see_also]
+    see = [kb.get(s) for s in term.see_also if s not in term.more_precisely]
     plain_links = [e for e in see if e is not None and e.kind not in ("algorithm", "concept")]
     if plain_links:
         rows.append(("See also", _join(link_text(e) for e in plain_links)))
@@ -215,6 +235,7 @@ def welcome(kb: KnowledgeBase) -> RenderableType:
             ("genai apps", Text("applications by industry")),
             ("genai quote", Text("a quote; genai poem for a poem")),
             ("genai quiz", Text("study with spaced repetition")),
+            ("genai learn TERM", Text("study a term, its prerequisites first")),
             ("genai --help", Text("every command")),
         ]
     )
