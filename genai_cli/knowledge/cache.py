@@ -52,7 +52,7 @@ from genai_cli import __version__
 from genai_cli.knowledge.model import KINDS, Complexity, Entry, Factor, KnowledgeBase, Source
 
 # Bump when what is stored changes meaning (model fields, validation rules, encoding).
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _MAGIC = b"genai-cache\n"
 # magic, the CRC-32 of everything after the header, the length of the fingerprint; then
