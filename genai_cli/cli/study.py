@@ -280,6 +280,7 @@ def learn_command(
             show(step_card(term, order[slug], len(cards)))
 
     with progress_store(now) as store:
+        store.check_writable()  # before the first step, not after its answer
         asker = Introducing(make_asker(show, plain=plain), introduce)
         summary = session.run(QuestionMaker(kb), cards, asker, store, clock_now, seed=chosen_seed)
     if summary.stopped == "interrupted":

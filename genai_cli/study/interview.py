@@ -16,6 +16,7 @@ from typing import Any, Literal, Protocol
 
 from genai_cli.errors import UsageError
 from genai_cli.knowledge.model import LEVELS, KnowledgeBase, Question, Term
+from genai_cli.knowledge.yamlsafe import clean
 from genai_cli.study.questions import AGAIN, GOOD, RATING_NAMES, CardRef, card_id
 from genai_cli.study.scheduler import CardState, review
 from genai_cli.study.store import ReviewRecord, Store
@@ -228,7 +229,9 @@ class History:
 
 def history(kb: KnowledgeBase, store: Store, question: Question) -> History:
     rows = store.typed_answers(interview_card(question.slug))
-    return History(question, tuple((r.answered_at, r.text, r.rating) for r in rows))
+    # progress.db may not be genai's own: its text is data, cleaned like deck text before
+    # it reaches a terminal or JSON (no escape, C1 or bidi control from it).
+    return History(question, tuple((r.answered_at, clean(r.text), r.rating) for r in rows))
 
 
 def answered_questions(kb: KnowledgeBase, store: Store) -> list[tuple[Question, int, datetime]]:

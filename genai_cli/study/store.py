@@ -182,8 +182,11 @@ class Store:
         """How many card and review rows are not ones genai writes (they are skipped)."""
         cards = self._query("SELECT * FROM cards")
         reviews = self._query("SELECT * FROM reviews")
-        return sum(1 for r in cards if storecheck.checked_card(r) is None) + sum(
-            1 for r in reviews if _checked_review(r) is None
+        typed = len(self._query("SELECT 1 FROM typed_answers")) - len(self.typed_answers())
+        return (
+            sum(1 for r in cards if storecheck.checked_card(r) is None)
+            + sum(1 for r in reviews if _checked_review(r) is None)
+            + typed
         )
 
     def check_writable(self) -> None:
@@ -228,7 +231,7 @@ class Store:
             sql += " WHERE t.card_id = ?"
             params = (card_id,)
         rows = self._query(sql + " ORDER BY t.answered_at, t.review_id", params)
-        return [
+        return [  # rows genai could not have written are skipped, like cards and reviews
             TypedAnswer(
                 row["card_id"],
                 datetime.fromisoformat(row["answered_at"]),
@@ -236,6 +239,7 @@ class Store:
                 row["rating"],
             )
             for row in rows
+            if storecheck.typed_row_ok(row)
         ]
 
     def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:

@@ -266,3 +266,14 @@ def checked_card(row: sqlite3.Row) -> CardState | None:
         row["reps"],
         row["lapses"],
     )
+
+
+def typed_row_ok(row: sqlite3.Row) -> bool:
+    """Whether a ``typed_answers`` row (joined with its review's rating) is one genai
+    could have written."""
+    return (
+        isinstance(row["card_id"], str)
+        and aware(row["answered_at"]) is not None
+        and isinstance(row["text"], str)
+        and row["rating"] in (1, 2, 3, 4)
+    )
