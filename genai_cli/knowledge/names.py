@@ -60,3 +60,19 @@ def normalize(name: str) -> str:
 
 def is_slug(text: str) -> bool:
     return _SLUG.fullmatch(text) is not None
+
+
+MAX_DIGITS = 18
+
+
+def whole_number(text: str) -> int | None:
+    """``text`` as a whole number when it is 1 to 18 ASCII digits, else None.
+
+    ``str.isdigit`` is also true for ``²``, ``①`` and other scripts' digits, which
+    ``int`` rejects (or reads), and ``int`` refuses more than 4,300 digits: typed or
+    read text is never a reason for an internal error.
+    """
+    text = text.strip()
+    if text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS:
+        return int(text)
+    return None
