@@ -170,7 +170,10 @@ def import_command(
         ),
     ],
     output: Annotated[
-        Path, typer.Option("--output", "-o", metavar="DECK.yaml", help="The deck file to write.")
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="DECK.yaml", help="The deck file to write (- for stdout)."
+        ),
     ],
     force: Annotated[bool, typer.Option("--force", help="Replace DECK.yaml if it exists.")] = False,
 ) -> None:
@@ -184,6 +187,8 @@ def import_command(
     loaded, found = load_all(warn=False)
     known = {e.slug: e.kind for e in loaded.kb.entries()}
     result = import_file(source, output, known, found.files, force=force)
+    if str(output) == "-":  # standard output holds the deck itself
+        return
     from genai_cli.views.decks import imported
 
     show(imported(result.path, result.counts, result.skipped))
