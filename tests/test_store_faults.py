@@ -22,8 +22,9 @@ from genai_cli.errors import StoreError
 from genai_cli.study.questions import GOOD
 from genai_cli.study.scheduler import review
 from genai_cli.study.store import ReviewRecord, Store, open_store
-from tests.conftest import Invoke
+from tests.conftest import ROOT, Invoke
 
+FIXTURES = ROOT / "tests" / "fixtures" / "progress"
 T0 = datetime(2024, 3, 1, 9, 0, tzinfo=timezone.utc)
 
 
@@ -241,6 +242,8 @@ class TestM6ForeignRows:
 def _foreign_db(path: Path, sql: str) -> bytes:
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path)
+    if "user_version = 3" in sql:  # genai's own tables up to version 2, then the rest
+        conn.executescript((FIXTURES / "v2.sql").read_text(encoding="utf-8"))
     conn.executescript(sql)
     conn.commit()
     conn.close()
@@ -254,6 +257,11 @@ FOREIGN_FILES = {
     "version-2-no-tables": "PRAGMA user_version = 2;",
     "version-1-wrong-columns": "CREATE TABLE cards (a); CREATE TABLE reviews (b);"
     " PRAGMA user_version = 1;",
+    # Version 3 (interview answers): genai's v2 tables, but no typed_answers table, or
+    # one of someone else's.
+    "version-3-no-typed-answers": "PRAGMA user_version = 3;",
+    "version-3-own-typed-answers": "CREATE TABLE typed_answers (id INTEGER, body BLOB);"
+    " PRAGMA user_version = 3;",
 }
 
 
@@ -273,6 +281,25 @@ class TestM6ForeignFiles:
         assert aside.read_bytes() == before  # untouched: no tables added, no WAL switch
         assert not Path(f"{aside}-wal").exists()
         assert cli("quiz", "--plain", "-n", "1", input="x\n").exit_code == 0
+
+    @pytest.mark.parametrize("version", [1, 2, 3])
+    def test_m6_every_schema_version_genai_wrote_is_its_own(
+        self, cli: Invoke, isolated: Path, version: int
+    ) -> None:
+        """Each migration version's database (the fixtures of test_quiz_store, and one this
+        genai writes) is upgraded and read, never reported as foreign."""
+        from genai_cli.study.store import SCHEMA_VERSION
+
+        path = isolated / "progress.db"
+        if version < SCHEMA_VERSION:
+            _foreign_db(path, (FIXTURES / f"v{version}.sql").read_text(encoding="utf-8"))
+        else:
+            made(isolated)
+        result = cli("stats", "--json")
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr == ""
+        assert not [p for p in isolated.iterdir() if ".foreign-" in p.name]
+        assert version <= SCHEMA_VERSION == 3  # a new migration: add its fixture and case
 
     def test_m6_user_version_minus_one_on_our_own_schema(self, cli: Invoke, isolated: Path) -> None:
         path = made(isolated)
