@@ -194,6 +194,16 @@ class TestH5Grades:
         assert result.exit_code == 0, result.stderr
         assert result.stdout.count("Please answer with a number from 1 to 4") == 3
 
+    def test_h5_choice_prompt_and_myth_number(self, cli: Invoke) -> None:
+        """The helper also serves the older prompts the report names (H5 itself)."""
+        stdin = "\n".join(ODD) + "\n1\n"
+        result = cli("quiz", "--plain", "--mode", "choice", "-n", "1", input=stdin)
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.count("Please answer with a number from 1 to") == 3
+        for odd in ODD:
+            looked = cli("myths", odd)
+            assert looked.exit_code == 1 and looked.stderr.startswith("genai: no myth"), odd
+
     def test_h5_odd_column_numbers_in_an_import(self, cli: Invoke, tmp_path: Path) -> None:
         source = tmp_path / "notes.txt"
         source.write_text(
