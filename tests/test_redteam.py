@@ -758,3 +758,27 @@ class TestM11:
         monkeypatch.setattr(yamlsafe, "MAX_NODES", 100)
         many = cli("export", "--format", "json", "--output", str(tmp_path / "many.json"))
         assert "values, more than the 100 of a deck" in many.stderr
+
+
+class TestLongArguments:
+    """A pasted paragraph as a name is quoted short in the one-line error (L2's rule for
+    deck values applied to arguments too), and the next-step hint stays a short search."""
+
+    @pytest.mark.parametrize(
+        "args",
+        [
+            ("term", "x" * 5000),
+            ("term", "x " * 5000),
+            ("compare", "y" * 3000, "gan"),
+            ("terms", "--tag", "z" * 3000),
+            ("algorithms", "q" * 4000),
+        ],
+        ids=["term", "term-words", "compare", "tag", "algorithm"],
+    )
+    def test_error_line_is_bounded(self, cli: Invoke, args: tuple[str, ...]) -> None:
+        result = cli(*args)
+        assert result.exit_code in (1, 2)
+        (line,) = result.stderr.splitlines()
+        assert line.startswith("genai: ")
+        assert len(line) < 600
+        assert "characters)" in line

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from genai_cli.errors import NotFoundError
 from genai_cli.knowledge.model import Concept, Entry, KnowledgeBase, Myth, Quote
 from genai_cli.knowledge.names import normalize, whole_number
+from genai_cli.knowledge.yamlsafe import quoted
 
 E = TypeVar("E", bound=Entry)
 
@@ -46,7 +47,7 @@ def loose_find(entries: Sequence[E], name: str, noun: str) -> E:
             return matches[0]
         if matches:
             raise NotFoundError(
-                f"{name!r} matches {len(matches)} {noun}s", tuple(e.slug for e in matches)
+                f"{quoted(name)} matches {len(matches)} {noun}s", tuple(e.slug for e in matches)
             )
     return index.resolve(name)
 

@@ -24,6 +24,7 @@ from genai_cli.knowledge.model import (
     KnowledgeBase,
     Term,
 )
+from genai_cli.knowledge.yamlsafe import quoted
 
 # The multipliers the growth chart shows: each step doubles the variable.
 CHART_STEPS: tuple[int, ...] = (1, 2, 4, 8)
@@ -252,7 +253,7 @@ def _not_found(kb: KnowledgeBase, name: str) -> NotFoundError:
     entries = [*kb.terms, *kb.algorithms]
     suggestions = tuple(e.slug for e in Index(entries, "entry").suggest(name))
     hint = "" if suggestions else next_step(kb, name, "term or algorithm")
-    return NotFoundError(f"no term or algorithm {name!r}", suggestions, hint)
+    return NotFoundError(f"no term or algorithm {quoted(name)}", suggestions, hint)
 
 
 def _find_contrast(

@@ -16,6 +16,7 @@ from genai_cli.knowledge.model import (
     name_keys,
 )
 from genai_cli.knowledge.names import fold_words, normalize
+from genai_cli.knowledge.yamlsafe import quoted
 
 SEARCHABLE = ("terms", "algorithms", "concepts", "applications", "myths", "questions", "cloze")
 
@@ -51,12 +52,14 @@ class Index(Generic[E]):
         A name with no letters or digits (``""``, ``"!!!"``) is a UsageError: it names nothing.
         """
         if not normalize(name):
-            raise UsageError(f"{name!r} is not a {self.noun} name: it has no letters or digits")
+            raise UsageError(
+                f"{quoted(name)} is not a {self.noun} name: it has no letters or digits"
+            )
         found = self.find(name)
         if found is not None:
             return found
         suggestions = self.suggest(name)
-        raise NotFoundError(f"no {self.noun} {name!r}", tuple(e.slug for e in suggestions))
+        raise NotFoundError(f"no {self.noun} {quoted(name)}", tuple(e.slug for e in suggestions))
 
     def suggest(self, name: str, limit: int = 3) -> list[E]:
         """Entries whose names are most like ``name``, best first."""
@@ -326,6 +329,9 @@ LIST_COMMANDS = {
 }
 
 
+HINT_WORDS = 6  # a hint names a short search, not a copy of a pasted paragraph
+
+
 def next_step(kb: KnowledgeBase, name: str, noun: str) -> str:
     """Where to go when ``name`` is no ``noun``: a search that finds it, or the full list."""
     if noun == "poem":
@@ -333,7 +339,7 @@ def next_step(kb: KnowledgeBase, name: str, noun: str) -> str:
     found = forgiving_search(kb, name, limit=100)
     if found.hits:
         count = len(found.hits)
-        words = " ".join(query_words(name))
+        words = " ".join(query_words(name)[:HINT_WORDS])
         return f"genai search {words} finds {count} {'entry' if count == 1 else 'entries'}"
     listing = LIST_COMMANDS.get(noun)
     return f"{listing} lists them all" if listing else ""
