@@ -11,9 +11,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -58,6 +59,22 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX reviews_by_time ON reviews (reviewed_at);
     CREATE INDEX cards_by_due ON cards (due);
     """,
+    # v3: quiz sessions (the cards each planned, how it stopped) so that an interrupted one
+    # can be resumed and `stats --last` can show it; each review names its session and
+    # keeps the card's state before it (JSON, NULL for a new card) so it can be undone.
+    """
+    CREATE TABLE sessions (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        started_at  TEXT NOT NULL,
+        finished_at TEXT,
+        stopped     TEXT,
+        planned     TEXT NOT NULL DEFAULT '[]',
+        resumed     INTEGER NOT NULL DEFAULT 0
+    );
+    ALTER TABLE reviews ADD COLUMN session_id INTEGER;
+    ALTER TABLE reviews ADD COLUMN previous TEXT;
+    CREATE INDEX reviews_by_session ON reviews (session_id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -86,6 +103,28 @@ class ReviewRecord:
     close: bool = False
     answer: str = ""
     duration_ms: int | None = None
+    session_id: int | None = None
+    id: int | None = None  # set when read back from the store
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """An answer as stored: the card's new state and the id of its review row."""
+
+    state: CardState
+    review_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """One quiz session: when, how it stopped, and the cards it planned to ask."""
+
+    id: int
+    started_at: datetime
+    finished_at: datetime | None
+    stopped: str | None
+    planned: tuple[str, ...]
+    resumed: bool
 
 
 class _Corrupt(Exception):
@@ -212,9 +251,26 @@ class Store:
                 bool(row["close"]),
                 row["answer"],
                 row["duration_ms"],
+                row["session_id"],
+                row["id"],
             )
             for row in rows
         ]
+
+    def session_reviews(self, session_id: int) -> list[ReviewRecord]:
+        """The reviews of one session, in the order given."""
+        return [r for r in self.reviews() if r.session_id == session_id]
+
+    def last_session(self, *, resumable: bool = False) -> SessionRecord | None:
+        """The most recent session; with ``resumable``, only if it stopped before the end
+        (quit, interrupted or killed) and has not been resumed yet."""
+        rows = self._query("SELECT * FROM sessions ORDER BY id DESC LIMIT 1")
+        if not rows:
+            return None
+        session = _session(rows[0])
+        if resumable and (session.resumed or session.stopped == "done"):
+            return None
+        return session
 
     def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         try:
@@ -224,44 +280,26 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------
 
-    def record(
+    def answer(
         self,
         card_id: str,
         update: Callable[[CardState | None], CardState],
         review: ReviewRecord,
-    ) -> CardState:
-        """Apply ``update`` to the card's current state and log ``review``, atomically."""
+    ) -> Recorded:
+        """Apply ``update`` to the card's current state and log ``review``, atomically.
+
+        The state before is kept with the review, so that :meth:`undo` can restore it.
+        """
         with self._immediate() as conn:
             row = conn.execute("SELECT * FROM cards WHERE card_id = ?", (card_id,)).fetchone()
-            state = update(_card(row) if row else None)
-            conn.execute(
-                """
-                INSERT INTO cards (card_id, state, step, stability, difficulty, due,
-                                   last_review, reps, lapses)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (card_id) DO UPDATE SET
-                    state = excluded.state, step = excluded.step,
-                    stability = excluded.stability, difficulty = excluded.difficulty,
-                    due = excluded.due, last_review = excluded.last_review,
-                    reps = excluded.reps, lapses = excluded.lapses
-                """,
-                (
-                    card_id,
-                    state.state,
-                    state.step,
-                    state.stability,
-                    state.difficulty,
-                    _ts(state.due),
-                    _ts(state.last_review) if state.last_review else None,
-                    state.reps,
-                    state.lapses,
-                ),
-            )
-            conn.execute(
+            before = _card(row) if row else None
+            state = update(before)
+            _put_card(conn, state)
+            cursor = conn.execute(
                 """
                 INSERT INTO reviews (card_id, reviewed_at, rating, correct, close, answer,
-                                     duration_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                                     duration_ms, session_id, previous)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 (
                     card_id,
@@ -271,9 +309,71 @@ class Store:
                     int(review.close),
                     review.answer,
                     review.duration_ms,
+                    review.session_id,
+                    _state_json(before),
                 ),
             )
-        return state
+            review_id = cursor.lastrowid
+        assert review_id is not None
+        return Recorded(state, review_id)
+
+    def record(
+        self,
+        card_id: str,
+        update: Callable[[CardState | None], CardState],
+        review: ReviewRecord,
+    ) -> CardState:
+        """Apply ``update`` to the card's current state and log ``review``, atomically."""
+        return self.answer(card_id, update, review).state
+
+    def undo(self, review_id: int) -> CardState | None:
+        """Remove one review and put its card back as it was before it, in one transaction.
+
+        Returns the restored state (None: the card had never been answered before).
+        """
+        with self._immediate() as conn:
+            row = conn.execute(
+                "SELECT card_id, previous FROM reviews WHERE id = ?", (review_id,)
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"no review {review_id} to undo")
+            before = _state_from_json(row["card_id"], row["previous"])
+            if before is None:
+                conn.execute("DELETE FROM cards WHERE card_id = ?", (row["card_id"],))
+            else:
+                _put_card(conn, before)
+            conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+        return before
+
+    def start_session(self, now: datetime, planned: Sequence[str]) -> int:
+        """Record a new session and the cards it plans to ask; returns its id."""
+        with self._immediate() as conn:
+            cursor = conn.execute(
+                "INSERT INTO sessions (started_at, planned) VALUES (?, ?)",
+                (_ts(now), json.dumps(list(planned))),
+            )
+            session_id = cursor.lastrowid
+        assert session_id is not None
+        return session_id
+
+    def plan_more(self, session_id: int, planned: Sequence[str]) -> None:
+        """Replace the cards a session plans to ask (after an undo brings one back)."""
+        with self._immediate() as conn:
+            conn.execute(
+                "UPDATE sessions SET planned = ? WHERE id = ?",
+                (json.dumps(list(planned)), session_id),
+            )
+
+    def end_session(self, session_id: int, now: datetime, stopped: str) -> None:
+        with self._immediate() as conn:
+            conn.execute(
+                "UPDATE sessions SET finished_at = ?, stopped = ? WHERE id = ?",
+                (_ts(now), stopped, session_id),
+            )
+
+    def mark_resumed(self, session_id: int) -> None:
+        with self._immediate() as conn:
+            conn.execute("UPDATE sessions SET resumed = 1 WHERE id = ?", (session_id,))
 
     def reset(self, now: datetime) -> Path:
         """Copy the database to a timestamped backup next to it, then forget all progress."""
@@ -286,11 +386,92 @@ class Store:
         with self._immediate() as conn:
             conn.execute("DELETE FROM reviews")
             conn.execute("DELETE FROM cards")
+            conn.execute("DELETE FROM sessions")
         return backup
 
 
 def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def _put_card(conn: sqlite3.Connection, state: CardState) -> None:
+    conn.execute(
+        """
+        INSERT INTO cards (card_id, state, step, stability, difficulty, due,
+                           last_review, reps, lapses)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (card_id) DO UPDATE SET
+            state = excluded.state, step = excluded.step,
+            stability = excluded.stability, difficulty = excluded.difficulty,
+            due = excluded.due, last_review = excluded.last_review,
+            reps = excluded.reps, lapses = excluded.lapses
+        """,
+        (
+            state.card_id,
+            state.state,
+            state.step,
+            state.stability,
+            state.difficulty,
+            _ts(state.due),
+            _ts(state.last_review) if state.last_review else None,
+            state.reps,
+            state.lapses,
+        ),
+    )
+
+
+def _state_json(state: CardState | None) -> str | None:
+    if state is None:
+        return None
+    data: dict[str, object] = {
+        "state": state.state,
+        "step": state.step,
+        "stability": state.stability,
+        "difficulty": state.difficulty,
+        "due": _ts(state.due),
+        "last_review": _ts(state.last_review) if state.last_review else None,
+        "reps": state.reps,
+        "lapses": state.lapses,
+    }
+    return json.dumps(data)
+
+
+def _state_from_json(card_id: str, text: str | None) -> CardState | None:
+    if text is None:
+        return None
+    data = json.loads(text)
+    due = _dt(data["due"])
+    assert due is not None
+    return CardState(
+        card_id,
+        int(data["state"]),
+        data["step"],
+        data["stability"],
+        data["difficulty"],
+        due,
+        _dt(data["last_review"]),
+        int(data["reps"]),
+        int(data["lapses"]),
+    )
+
+
+def _session(row: sqlite3.Row) -> SessionRecord:
+    started = _dt(row["started_at"])
+    assert started is not None
+    try:
+        planned = json.loads(row["planned"])
+    except ValueError:
+        planned = []
+    if not isinstance(planned, list):
+        planned = []
+    return SessionRecord(
+        row["id"],
+        started,
+        _dt(row["finished_at"]),
+        row["stopped"],
+        tuple(str(p) for p in planned),
+        bool(row["resumed"]),
+    )
 
 
 def _card(row: sqlite3.Row) -> CardState:
