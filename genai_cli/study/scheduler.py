@@ -102,3 +102,13 @@ def retrievability(state: CardState, now: datetime) -> float:
 
 def is_due(state: CardState, now: datetime) -> bool:
     return state.due <= utc(now)
+
+
+def preview(previous: CardState | None, card_id: str, now: datetime) -> dict[int, datetime]:
+    """When the card would next be due after each rating (1 Again … 4 Easy), unfuzzed.
+
+    Pure: nothing is stored; what the grade buttons of a flashcard show.
+    """
+    return {
+        rating: review(previous, card_id, rating, now, fuzz=False).due for rating in (1, 2, 3, 4)
+    }
