@@ -82,15 +82,43 @@ def quiz_command(
         cards = selection.plan(
             refs, states, now, count=count, seed=chosen_seed, due_only=due, new_cap=new
         )
+        resumed, _last = session.resume(store, refs, count)
+        if resumed:
+            cards = session.merge(resumed, cards, count)
+            show(render_quiz.resuming(len(resumed)))
         if not cards:
             show(render_quiz.nothing_to_ask(selection.next_due(refs, states), now, due))
             return
         asker = make_asker(show, plain=plain)
         summary = session.run(QuestionMaker(kb), cards, asker, store, clock_now, seed=chosen_seed)
+        unasked = summary.unasked if summary.stopped != "done" else 0
+        outlook = session.outlook(store, clock_now(), unasked)
     if summary.stopped == "interrupted":
         kept = len(summary.answered)
-        raise Interrupted(f"interrupted; {kept} answer{'s' if kept != 1 else ''} kept")
-    show(render_quiz.summary_view(summary, clock_now()))
+        raise Interrupted(
+            f"interrupted; {kept} answer{'s' if kept != 1 else ''} kept; "
+            + render_quiz.next_step_line(outlook, clock_now())
+        )
+    show(render_quiz.summary_view(summary, clock_now(), outlook))
+
+
+def _last_session(as_json: bool) -> None:
+    """`genai stats --last`: the most recent quiz, one row per card."""
+    from genai_cli.study import session
+
+    kb = knowledge()
+    now = clock_now()
+    with _progress_store(now) as store:
+        summary = session.last_summary(store, kb, now)
+    if as_json:
+        print_json(None if summary is None else session.summary_to_json(summary))
+        return
+    from genai_cli.views import quiz as render_quiz
+
+    if summary is None:
+        sys.stdout.write("No quiz yet: genai quiz\n")
+        return
+    show(render_quiz.last_session_view(summary, now))
 
 
 @app.command("stats")
@@ -101,10 +129,16 @@ def stats_command(
         bool, typer.Option("--reset", help="Forget all progress (a backup copy is kept).")
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Reset without asking.")] = False,
+    last: Annotated[
+        bool, typer.Option("--last", help="Your most recent quiz: every card, its answers, due.")
+    ] = False,
 ) -> None:
     """Your progress: reviews, accuracy, cards due, estimated retention, weakest items."""
     from genai_cli.paths import display_path, progress_db
 
+    if last:
+        _last_session(as_json)
+        return
     now = clock_now()
     if reset:
         if not progress_db().exists():

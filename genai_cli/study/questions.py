@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from genai_cli.errors import UsageError
@@ -96,6 +96,7 @@ class Question:
     confusable: tuple[str, ...] = ()  # normalised names too close to count as misspellings
     explanation: str = ""  # shown after the answer: the full definition or fact
     notes: tuple[str, ...] = ()  # per option: what it actually is ("the definition of X")
+    entry_kind: str = ""  # "term", "algorithm", "myth": which command shows the entry
 
     @property
     def style(self) -> Style:
@@ -232,7 +233,7 @@ class QuestionMaker:
         }.get(ref.kind)
         if builder is None:
             raise UsageError(f"unknown question kind in card {ref.card_id!r}")
-        return builder(entry, ref, rng)
+        return replace(builder(entry, ref, rng), entry_kind=entry.kind)
 
     @property
     def names(self) -> dict[str, str]:

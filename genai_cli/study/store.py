@@ -113,6 +113,7 @@ class Recorded:
 
     state: CardState
     review_id: int
+    previous: CardState | None = None  # the card's state before this answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,7 +316,7 @@ class Store:
             )
             review_id = cursor.lastrowid
         assert review_id is not None
-        return Recorded(state, review_id)
+        return Recorded(state, review_id, before)
 
     def record(
         self,
