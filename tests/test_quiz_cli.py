@@ -58,8 +58,8 @@ class TestQuizPlain:
         assert result.exit_code == 0, result.stderr  # type: ignore[attr-defined]
         out = result.stdout  # type: ignore[attr-defined]
         assert out.count("✓ Right.") == 3
-        assert "3/3 right (100%)" in out
-        assert "Question 3 of 3" in out
+        assert "3/3 right first time (100%)" in out
+        assert "Question 3/3" in out
         assert result.stderr == ""  # type: ignore[attr-defined]
         data = stats(cli)
         assert (data["reviews"], data["correct"], data["cards"], data["due"]) == (3, 3, 3, 0)
@@ -68,10 +68,10 @@ class TestQuizPlain:
         questions = expected_questions("8", 2)
         result = typed_quiz(cli, "8", ["no idea", questions[1].answer], n=2)
         out = " ".join(result.stdout.split())  # type: ignore[attr-defined]
-        assert f"✗ Wrong. The answer: {questions[0].answer}" in out
-        assert " ".join(questions[0].explanation.split()) in out
-        assert "1/2 right (50%)" in out
-        assert "Missed" in out and "no idea" in out
+        assert "✗ Wrong." in out
+        assert out.count(" ".join(questions[0].explanation.split())) == 1  # the answer, once
+        assert "1/2 right first time (50%)" in out
+        assert f"Missed {questions[0].title} genai term {questions[0].slug}" in out
         assert stats(cli)["correct"] == 1
 
     def test_close_misspelling_is_accepted_and_reported(self, cli: Invoke) -> None:
@@ -79,7 +79,7 @@ class TestQuizPlain:
         name = questions[0].answer
         misspelt = name[:-2] + name[-1]  # drop the second-to-last letter
         result = typed_quiz(cli, "9", [misspelt], n=1)
-        assert "Accepted, but check the spelling" in result.stdout  # type: ignore[attr-defined]
+        assert "Right, but check the spelling" in result.stdout  # type: ignore[attr-defined]
         assert stats(cli)["correct"] == 1
 
     def test_empty_stdin_records_nothing_and_ends_cleanly(self, cli: Invoke) -> None:
@@ -93,7 +93,7 @@ class TestQuizPlain:
         questions = expected_questions("7", 3)
         result = typed_quiz(cli, "7", [questions[0].answer])
         assert result.exit_code == 0  # type: ignore[attr-defined]
-        assert "1/1 right (100%) · stopped early, 2 not asked" in result.stdout  # type: ignore[attr-defined]
+        assert "1/1 right first time (100%) · 0 s · stopped, 2 not asked" in result.stdout  # type: ignore[attr-defined]
         assert stats(cli)["reviews"] == 1
 
     def test_choice_by_number(self, cli: Invoke) -> None:
@@ -103,14 +103,14 @@ class TestQuizPlain:
             "quiz", "--plain", "--mode", "choice", "--topic", "terms", "-n", "2", "--seed", "3",
             input="\n".join(answers) + "\n",
         )  # fmt: skip
-        assert "2/2 right (100%)" in result.stdout
+        assert "2/2 right first time (100%)" in result.stdout
         assert "  1. " in result.stdout and "  4. " in result.stdout
 
     def test_mixed_quiz_over_everything_runs(self, cli: Invoke) -> None:
         result = cli("quiz", "--plain", "--seed", "1", input="1\n" * 40)
         assert result.exit_code == 0, result.stderr
-        assert "Question 10 of 10" in result.stdout
-        assert stats(cli)["reviews"] == 10
+        assert "Question 10/10" in result.stdout
+        assert stats(cli)["reviews"] >= 10  # misses come back in the session
 
     def test_due_only_with_nothing_due(self, cli: Invoke) -> None:
         result = cli("quiz", "--plain", "--due")

@@ -12,7 +12,7 @@ from genai_cli.knowledge.loader import load_bundled
 from genai_cli.study import questions as q
 from genai_cli.study.questions import CardRef, Outcome, QuestionMaker
 from genai_cli.study.scheduler import review
-from genai_cli.study.session import Answered, Summary
+from genai_cli.study.session import Answered, Outlook, Progress, Summary
 from genai_cli.study.stats import compute
 from genai_cli.study.store import ReviewRecord
 from genai_cli.views import quiz as render_quiz
@@ -56,7 +56,7 @@ class TestQuizViews:
 
     def test_plain_question_with_numbered_options(self) -> None:
         view = render_quiz.question_view(
-            make(q.DEFINITION_TERM, "latent-space"), 2, 10, numbered=True
+            make(q.DEFINITION_TERM, "latent-space"), Progress(2, 10, 1)
         )
         assert_golden("quiz_question_plain.txt", render(view))
 
@@ -64,18 +64,20 @@ class TestQuizViews:
         ("outcome", "expected"),
         [
             (Outcome(True, q.GOOD, "Latent Space"), "✓ Right."),
-            (Outcome(True, q.HARD, "latnt space", close=True), "≈ Accepted, but check"),
-            (Outcome(False, q.AGAIN, "embedding"), "✗ Wrong. The answer: Latent Space"),
+            (Outcome(True, q.HARD, "latnt space", close=True), "≈ Right, but check"),
+            (Outcome(False, q.AGAIN, "embedding"), "✗ Wrong."),
+            (Outcome(False, q.AGAIN, "", dont_know=True), "✗ No answer: counted as Again."),
         ],
     )
     def test_feedback(self, outcome: Outcome, expected: str) -> None:
         text = render(render_quiz.feedback(make(q.TYPED, "latent-space"), outcome))
         assert text.startswith(expected)
-        assert "Latent Space: A compressed representation" in text
+        assert text.count("Latent Space: A compressed representation") == 1
 
     def test_summary(self) -> None:
         summary = Summary(answered(), 5, T0, T0 + timedelta(seconds=75), "end-of-input")
-        assert_golden("quiz_summary.txt", render(render_quiz.summary_view(summary, T0)))
+        outlook = Outlook(3, T0 + timedelta(minutes=1), 2)
+        assert_golden("quiz_summary.txt", render(render_quiz.summary_view(summary, T0, outlook)))
 
     def test_stats(self) -> None:
         items = answered()

@@ -298,7 +298,10 @@ def _loop(  # noqa: PLR0917
         if leech:
             session.leeches.append(question.title)
         comes_back = ref.card_id not in session.passed
-        command = asker.feedback(question, outcome, Verdict(comes_back, leech))
+        try:
+            command = asker.feedback(question, outcome, Verdict(comes_back, leech))
+        except KeyboardInterrupt:
+            return "interrupted"
         if command is Command.UNDO:
             session.undo()
         elif command is Command.QUIT:
