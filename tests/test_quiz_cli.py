@@ -109,7 +109,7 @@ class TestQuizPlain:
     def test_mixed_quiz_over_everything_runs(self, cli: Invoke) -> None:
         result = cli("quiz", "--plain", "--seed", "1", input="1\n" * 40)
         assert result.exit_code == 0, result.stderr
-        assert "Question 10/10" in result.stdout
+        assert "Question 1/10" in result.stdout and "Score" in result.stdout
         assert stats(cli)["reviews"] >= 10  # misses come back in the session
 
     def test_due_only_with_nothing_due(self, cli: Invoke) -> None:
@@ -233,3 +233,61 @@ class TestToday:
         data = json.loads(cli("today", "--json").stdout)
         assert data["reason"] in ("weakest", "overdue")
         assert data["term"]["slug"] in {q.slug for q in questions}
+
+
+class TestQuizTeaches:
+    """Feedback, re-asking, H5 inputs, and `stats --last`."""
+
+    def test_h5_odd_digits_are_asked_again_not_internal_errors(self, cli: Invoke) -> None:
+        questions = expected_questions("1", 1, mode="choice")
+        right = str(questions[0].options.index(questions[0].answer) + 1)
+        for odd in ("²", "١", "9" * 5000):
+            result = cli(
+                "quiz", "--plain", "--mode", "choice", "--topic", "terms", "-n", "1",
+                "--seed", "1", input=f"{odd}\n{right}\n",
+            )  # fmt: skip
+            assert result.exit_code == 0, result.stderr
+            assert "internal error" not in result.stderr
+            assert "Please answer with a number from 1 to 4" in result.stdout
+        assert stats(cli)["reviews"] == 3
+
+    def test_h5_at_the_flashcard_grade_prompt(self, cli: Invoke) -> None:
+        result = cli(
+            "quiz", "--plain", "--mode", "flashcard", "-n", "1", "--seed", "1",
+            input="\n²\n3\n",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        assert "Please grade with a number from 1 to 4" in result.stdout
+
+    def test_not_an_option_is_asked_again(self, cli: Invoke) -> None:
+        result = cli(
+            "quiz", "--plain", "--mode", "choice", "--topic", "myths", "-n", "1",
+            "--seed", "1", input="maybe\nq\n",
+        )  # fmt: skip
+        assert result.exit_code == 0
+        assert "Please answer with a number from 1 to 4" in result.stdout
+        assert stats(cli)["reviews"] == 0  # "maybe" was not graded as a wrong answer
+
+    def test_empty_typed_answer_is_i_dont_know(self, cli: Invoke) -> None:
+        result = typed_quiz(cli, "8", [""], n=1)
+        assert "✗ No answer: counted as Again." in result.stdout  # type: ignore[attr-defined]
+        assert stats(cli)["correct"] == 0
+
+    def test_stats_last_shows_every_card_of_the_last_session(self, cli: Invoke) -> None:
+        questions = expected_questions("8", 2)
+        typed_quiz(cli, "8", ["no idea", questions[1].answer, questions[0].answer], n=2)
+        result = cli("stats", "--last", "--json")
+        assert result.exit_code == 0, result.stderr
+        data = json.loads(result.stdout)
+        assert data["stopped"] == "done" and data["planned"] == 2
+        assert [(c["card_id"], [a["correct"] for a in c["answers"]]) for c in data["cards"]] == [
+            (questions[0].card_id, [False, True]),
+            (questions[1].card_id, [True]),
+        ]
+        shown = cli("stats", "--last")
+        assert shown.exit_code == 0
+        assert questions[0].title in shown.stdout and "✗ ✓" in shown.stdout
+
+    def test_stats_last_without_a_quiz(self, cli: Invoke) -> None:
+        result = cli("stats", "--last", "--json")
+        assert (result.exit_code, result.stdout.strip()) == (0, "null")

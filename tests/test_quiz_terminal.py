@@ -347,7 +347,7 @@ class TestRealTerminal:
             child.expect("Question 2/3")
             child.expect("Your answer")
             child.sendintr()
-            child.expect("genai quiz continues with the 2 cards not asked")
+            child.expect("genai quiz · continues with the 2 cards not asked")
             child.expect(pexpect.EOF)
         finally:
             child.close()

@@ -10,7 +10,7 @@ from rich.console import Console
 
 from genai_cli.knowledge.loader import load_bundled
 from genai_cli.study import questions as q
-from genai_cli.study.questions import CardRef, Outcome, QuestionMaker
+from genai_cli.study.questions import CardRef, Outcome, QuestionMaker, candidates
 from genai_cli.study.scheduler import review
 from genai_cli.study.session import Answered, Outlook, Progress, Summary
 from genai_cli.study.stats import compute
@@ -106,3 +106,71 @@ class TestQuizViews:
     )
     def test_when(self, offset: timedelta, expected: str) -> None:
         assert render_quiz.when(T0 + offset, T0) == expected
+
+
+def render_at(renderable: object, width: int) -> str:
+    out = io.StringIO()
+    Console(file=out, width=width, color_system=None, markup=False, emoji=False).print(renderable)
+    return out.getvalue()
+
+
+class TestCompactSummary:
+    """The end of a session fits one screen: score, missed with pointers, due buckets, next."""
+
+    def twenty(self, wrong_every: int) -> Summary:
+        refs = candidates(KB, "all", "mixed")[::9][:20]
+        items = []
+        for n, ref in enumerate(refs):
+            question = MAKER.make(ref, 1)
+            correct = n % wrong_every != 0
+            rating = q.GOOD if correct else q.AGAIN
+            state = review(None, ref.card_id, rating, T0, fuzz=False)
+            items.append(Answered(question, Outcome(correct, rating, "x"), state))
+        return Summary(tuple(items), 20, T0, T0 + timedelta(seconds=300), "done")
+
+    @pytest.mark.parametrize("wrong_every", [1, 2, 5, 21])
+    def test_twenty_questions_fit_twenty_lines_at_100_columns(self, wrong_every: int) -> None:
+        summary = self.twenty(wrong_every)
+        outlook = Outlook(6, T0, 4)
+        lines = render_at(render_quiz.summary_view(summary, T0, outlook), 100).splitlines()
+        assert len(lines) <= 20, "\n".join(lines)
+        assert "right first time" in lines[1]
+        if wrong_every < 21:
+            assert any("genai term " in line or "genai myths " in line for line in lines)
+
+    def test_due_buckets(self) -> None:
+        def state(delta: timedelta) -> object:
+            s = review(None, "typed:gan", q.GOOD, T0, fuzz=False)
+            return type(s)(s.card_id, s.state, s.step, s.stability, s.difficulty, T0 + delta, T0)
+
+        states = [state(timedelta(minutes=1))] * 3 + [state(timedelta(minutes=10))] * 11
+        states += [state(timedelta(days=d)) for d in (2, 3, 5, 9, 9, 2)]
+        text = render_quiz.due_buckets(states, T0)  # type: ignore[arg-type]
+        assert text == "14 in 1–10 min · 6 in 2–9 days"
+
+    @pytest.mark.parametrize(
+        ("delta", "label"),
+        [
+            (timedelta(seconds=20), "1m"),
+            (timedelta(minutes=6), "6m"),
+            (timedelta(hours=5), "5h"),
+            (timedelta(days=4), "4d"),
+            (timedelta(days=90), "3mo"),
+            (timedelta(days=730), "2y"),
+        ],
+    )
+    def test_interval_labels(self, delta: timedelta, label: str) -> None:
+        assert render_quiz.interval(delta) == label
+
+    def test_grade_labels_come_from_the_scheduler(self) -> None:
+        from genai_cli.study.scheduler import preview
+
+        question = make(q.FLASHCARD, "latent-space")
+        progress = Progress(1, 1, 0, next_due=preview(None, question.card_id, T0), now=T0)
+        labels = render_quiz.grade_labels(question, progress)
+        assert labels[:3] == ("Again 1m", "Hard 6m", "Good 10m")
+        assert labels[3].startswith("Easy ") and labels[3].endswith("d")
+        seen = review(None, question.card_id, q.GOOD, T0, fuzz=False)
+        later = T0 + timedelta(minutes=10)
+        again = preview(seen, question.card_id, later)
+        assert again[3] > preview(None, question.card_id, later)[3]  # a known card grows

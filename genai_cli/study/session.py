@@ -272,11 +272,9 @@ def _loop(  # noqa: PLR0917
         except EOFError:
             return "end-of-input"
         except KeyboardInterrupt:
-            return "interrupted"
-        if raw is None:
-            return "interrupted"
-        if raw is Command.QUIT:
-            return "quit"
+            raw = None
+        if raw is None or raw is Command.QUIT:
+            return "quit" if raw is Command.QUIT else "interrupted"
         if raw is Command.UNDO:
             session.undo()
             continue

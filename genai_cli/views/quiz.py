@@ -238,27 +238,28 @@ def due_buckets(states: list[CardState], now: datetime) -> str:
 
 
 def next_step(outlook: Outlook, now: datetime) -> Text:
-    """What to do next: how many cards are due and the command to study them."""
+    """What to do next: the command first, then how many cards it would ask."""
     text = Text("Next: ", style="bold")
+    if outlook.due_now:
+        text.append("genai quiz --due", style=ACCENT)
+        text.append(f" · {outlook.due_now} due now")
+    elif outlook.next_due is not None:
+        text.append("genai quiz --due", style=ACCENT)
+        text.append(f" · nothing due now, the next card {when(outlook.next_due, now)}")
+    else:
+        text.append("genai quiz", style=ACCENT)
+        text.append(" · new cards")
     if outlook.unasked:
         plural = "s" if outlook.unasked != 1 else ""
+        text.append("\n      ")
         text.append("genai quiz", style=ACCENT)
-        text.append(f" continues with the {outlook.unasked} card{plural} not asked · ")
-    if outlook.due_now:
-        text.append(f"{outlook.due_now} due now: ")
-        text.append("genai quiz --due", style=ACCENT)
-    elif outlook.next_due is not None:
-        text.append(f"nothing due now; the next card {when(outlook.next_due, now)}: ")
-        text.append("genai quiz --due", style=ACCENT)
-    else:
-        text.append("new cards: ")
-        text.append("genai quiz", style=ACCENT)
+        text.append(f" · continues with the {outlook.unasked} card{plural} not asked")
     return text
 
 
 def next_step_line(outlook: Outlook, now: datetime) -> str:
     """:func:`next_step` as plain text, for the one line after Ctrl-C."""
-    return next_step(outlook, now).plain.removeprefix("Next: ")
+    return " ".join(next_step(outlook, now).plain.removeprefix("Next: ").split())
 
 
 _MISSED_SHOWN = 8
