@@ -71,7 +71,7 @@ class TestQuizPlain:
         assert "✗ Wrong." in out
         assert out.count(" ".join(questions[0].explanation.split())) == 1  # the answer, once
         assert "1/2 right first time (50%)" in out
-        assert f"Missed {questions[0].title} genai term {questions[0].slug}" in out
+        assert f"Missed genai term {questions[0].slug} · {questions[0].title}" in out
         assert stats(cli)["correct"] == 1
 
     def test_close_misspelling_is_accepted_and_reported(self, cli: Invoke) -> None:

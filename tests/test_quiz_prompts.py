@@ -12,7 +12,8 @@ from prompt_toolkit.output import DummyOutput
 
 from genai_cli.knowledge.loader import load_bundled
 from genai_cli.study import questions as q
-from genai_cli.study.questions import CardRef, QuestionMaker, grade
+from genai_cli.study.grading import grade
+from genai_cli.study.questions import CardRef, QuestionMaker
 from genai_cli.study.session import Command, Progress, Verdict
 from genai_cli.views.prompts import PlainAsker, TerminalAsker, make_asker
 

@@ -14,7 +14,8 @@ from genai_cli.knowledge.loader import load_bundled
 from genai_cli.knowledge.model import names_of
 from genai_cli.knowledge.names import normalize
 from genai_cli.study import questions as q
-from genai_cli.study.questions import CardRef, QuestionMaker, candidates, grade, mask
+from genai_cli.study.grading import grade
+from genai_cli.study.questions import CardRef, QuestionMaker, candidates, mask
 
 KB = load_bundled()
 MAKER = QuestionMaker(KB)

@@ -208,7 +208,14 @@ class TestSession:
         assert store.reviews() == []
 
     def test_second_quiz_asks_due_cards_first(self, tmp_path: Path) -> None:
-        store, _asker, first = quiz(tmp_path, wrong, n=3)
+        asked: list[Question] = []
+
+        def wrong_then_quit(question: Question) -> str | Command:
+            asked.append(question)
+            return wrong(question) if len(asked) <= 3 else Command.QUIT
+
+        store, _asker, first = quiz(tmp_path, wrong_then_quit, n=3)
+        assert first.stopped == "quit" and len(first.missed) == 3
         later = T0 + timedelta(hours=2)
         cards = plan(candidates(KB, "all", "mixed"), store.cards(), later, count=5, seed=9)
         assert {r.card_id for r in cards[:3]} == {a.question.card_id for a in first.answered}

@@ -144,7 +144,10 @@ class TestInterruptPlain:
         proc.send_signal(signal.SIGINT)
         _out, err = proc.communicate(timeout=30)
         assert proc.returncode == 130
-        assert err == "genai: interrupted; 1 answer kept\n"
+        assert err == (
+            "genai: interrupted; 1 answer kept; genai quiz continues with the 2 cards not "
+            "asked; the next card is due in 10 min: genai quiz --due\n"
+        )
         assert [r[0] for r in reviews(isolated)] == [questions[0].card_id]
 
 
@@ -347,7 +350,7 @@ class TestRealTerminal:
             child.expect("Question 2/3")
             child.expect("Your answer")
             child.sendintr()
-            child.expect("genai quiz · continues with the 2 cards not asked")
+            child.expect("genai quiz continues with the 2 cards not asked")
             child.expect(pexpect.EOF)
         finally:
             child.close()

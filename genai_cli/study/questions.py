@@ -8,14 +8,26 @@ quiz actually asks, from a seeded ``random.Random``.
 from __future__ import annotations
 
 import random
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
 from genai_cli.errors import UsageError
 from genai_cli.knowledge.model import Algorithm, Entry, KnowledgeBase, Myth, Term, names_of
 from genai_cli.knowledge.names import normalize
+from genai_cli.study.texts import (
+    MASK,
+    explanation,
+    flashcard_sides,
+    flat,
+    mask,
+    masked_definition,
+    profile,
+    short_definition,
+    short_description,
+    typed_prompt,
+    unblank,
+)
 
 TOPICS = ("terms", "algorithms", "myths", "all")
 MODES = ("choice", "typed", "flashcard", "mixed")
@@ -51,13 +63,10 @@ _CHOICE_KINDS = (
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
-MASK = "_____"
 CLOSE_RATIO = 85.0  # rapidfuzz ratio (0-100) for "a close misspelling"
-_CLOSE_MIN_LENGTH = 5  # shorter names (acronyms) must be typed exactly
 _SAMPLE = 24  # distractor candidates drawn per tag and from the whole kind: bounded work
 _WIDE_SAMPLE = 240  # a second, wider draw when the first gave too few of the right form
 _TOO_SIMILAR = 90.0  # rapidfuzz token_set_ratio: two options saying the same thing
-_MAX_OPTION_NUMBER = 3  # digits: longer "numbers" are not options (and int() may refuse them)
 
 Style = Literal["choice", "typed", "flashcard"]
 
@@ -147,60 +156,6 @@ def candidates(kb: KnowledgeBase, topic: str, mode: str) -> list[CardRef]:
     return refs
 
 
-def _name_pattern(name: str) -> str:
-    words = [re.escape(w) for w in re.split(r"[\s\-_]+", name.strip()) if w]
-    return r"[\s\-_]*".join(words)
-
-
-def mask(text: str, names: Iterable[str]) -> str:
-    """``text`` with every one of ``names`` (any case, spacing or plural) replaced by _____."""
-    alternatives = [_name_pattern(n) for n in sorted(set(names), key=len, reverse=True)]
-    alternatives = [a for a in alternatives if a]
-    if not alternatives:
-        return text
-    pattern = rf"(?<![0-9A-Za-z])(?:{'|'.join(alternatives)})(?:e?s)?(?![0-9A-Za-z])"
-    return re.sub(pattern, MASK, text, flags=re.IGNORECASE)
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _variables(algorithm: Algorithm) -> str:
-    """``n = the number of samples, m = the number of epochs``."""
-    return ", ".join(f"{f.symbol} = {_flat(f.meaning)}" for f in algorithm.complexity.factors)
-
-
-def _profile(algorithm: Algorithm) -> str:
-    """The stated complexity and what its variables stand for.
-
-    Not the use case: use cases differ mostly in the article's wording, so options built
-    from them could be told apart by style rather than by knowing the algorithm.
-    """
-    variables = _variables(algorithm)
-    text = algorithm.complexity.stated + (f", where {variables}" if variables else "")
-    return mask(text, names_of(algorithm))
-
-
-def _first_sentence(text: str) -> str:
-    flat = _flat(text)
-    head, dot, _rest = flat.partition(". ")
-    return head + (dot.strip() if dot else "")
-
-
-def explanation(entry: Entry) -> str:
-    """What is shown after an answer: the entry in full."""
-    if isinstance(entry, Term):
-        return f"{entry.name}: {_flat(entry.definition)}"
-    if isinstance(entry, Algorithm):
-        variables = _variables(entry)
-        cost = entry.complexity.stated + (f" ({variables})" if variables else "")
-        return f"{entry.name}, {cost}: {_flat(entry.description)} Used for: {_flat(entry.use_case)}"
-    if isinstance(entry, Myth):
-        return f"Myth: {_flat(entry.myth)} Fact: {_flat(entry.fact)}"
-    return entry.label
-
-
 class QuestionMaker:
     """Builds questions for one knowledge base.
 
@@ -234,6 +189,14 @@ class QuestionMaker:
         if builder is None:
             raise UsageError(f"unknown question kind in card {ref.card_id!r}")
         return replace(builder(entry, ref, rng), entry_kind=entry.kind)
+
+    def prepare(self, refs: Iterable[CardRef]) -> None:
+        """Build the indexes the questions for ``refs`` need, once, before the first one,
+        so that no answer waits for them mid-session."""
+        entries = (self.kb.get(r.slug) for r in refs)
+        for kind in {e.kind for e in entries if e is not None}:
+            self._by_tag(kind)
+        _ = self.names  # grading looks typed answers up in it
 
     @property
     def names(self) -> dict[str, str]:
@@ -324,7 +287,7 @@ class QuestionMaker:
             if len(chosen) == 4:
                 break
         if len({MASK in c for c, _ in chosen}) > 1:
-            chosen = [(_unblank(c), e) for c, e in chosen]
+            chosen = [(unblank(c), e) for c, e in chosen]
         rng.shuffle(chosen)
         return tuple(c for c, _ in chosen), tuple(e for _, e in chosen)
 
@@ -336,11 +299,14 @@ class QuestionMaker:
         ref: CardRef,
         prompt: str,
         *,
-        options: tuple[str, ...],
         answer: str,
+        options: tuple[str, ...] = (),
         notes: tuple[str, ...] = (),
         accepted: tuple[str, ...] = (),
+        confusable: tuple[str, ...] = (),
+        shown_after: str | None = None,
     ) -> Question:
+        after = explanation(entry) if shown_after is None else shown_after
         return Question(
             ref.card_id,
             ref.kind,
@@ -350,8 +316,9 @@ class QuestionMaker:
             options,
             answer,
             accepted,
-            explanation=explanation(entry),
-            notes=notes,
+            confusable,
+            after,
+            notes,
         )
 
     def _pick_text(
@@ -398,34 +365,25 @@ class QuestionMaker:
             ref,
             rng,
             prompt,
-            text_of=_masked_definition,
+            text_of=masked_definition,
             what="you chose the definition of {}",
         )
 
     def _definition_term(self, entry: Entry, ref: CardRef, rng: random.Random) -> Question:
         assert isinstance(entry, Term)
-        shown = mask(_flat(entry.definition), names_of(entry))
-        return self._pick_name(entry, ref, rng, shown, _short_definition)
+        shown = mask(flat(entry.definition), names_of(entry))
+        return self._pick_name(entry, ref, rng, shown, short_definition)
 
     def _typed(self, entry: Entry, ref: CardRef, rng: random.Random) -> Question:
         accepted = names_of(entry)
-        if isinstance(entry, Algorithm):
-            shown = f"{entry.complexity.stated} · {_flat(entry.description)}"
-            prompt = f"Type the algorithm:\n{mask(shown, accepted)}"
-        else:
-            assert isinstance(entry, Term)
-            prompt = f"Type the term:\n{mask(_flat(entry.definition), accepted)}"
-        return Question(
-            ref.card_id,
-            ref.kind,
-            entry.slug,
-            entry.label,
-            prompt,
-            (),
-            entry.label,
-            accepted,
-            self._confusable(accepted),
-            explanation(entry),
+        confusable = self._confusable(accepted)
+        return self._question(
+            entry,
+            ref,
+            typed_prompt(entry),
+            answer=entry.label,
+            accepted=accepted,
+            confusable=confusable,
         )
 
     def _confusable(self, accepted: Sequence[str]) -> tuple[str, ...]:
@@ -445,28 +403,9 @@ class QuestionMaker:
         return tuple(sorted(out))
 
     def _flashcard(self, entry: Entry, ref: CardRef, rng: random.Random) -> Question:
-        if isinstance(entry, Term):
-            front, back = entry.name, _flat(entry.definition)
-        elif isinstance(entry, Algorithm):
-            front = entry.name
-            back = (
-                f"{entry.complexity.stated} · {_flat(entry.description)} "
-                f"Used for: {_flat(entry.use_case)}"
-            )
-        else:
-            assert isinstance(entry, Myth)
-            front = f"A common belief: {_flat(entry.myth)}\nWhy is it a myth?"
-            back = _flat(entry.fact)
-        return Question(
-            ref.card_id,
-            ref.kind,
-            entry.slug,
-            entry.label,
-            front,
-            tuple(RATING_NAMES.values()),
-            back,
-            explanation=back,
-        )
+        front, back = flashcard_sides(entry)
+        options = tuple(RATING_NAMES.values())
+        return self._question(entry, ref, front, options=options, answer=back, shown_after=back)
 
     def _myth_or_fact(self, entry: Entry, ref: CardRef, rng: random.Random) -> Question:
         """A myth, and four facts to choose from: which one sets this myth right?
@@ -476,13 +415,13 @@ class QuestionMaker:
         are long, hedged, and some open by replying to the myth).
         """
         assert isinstance(entry, Myth)
-        prompt = f"A common belief, and a myth:\n“{_flat(entry.myth)}”\nWhich fact sets it right?"
+        prompt = f"A common belief, and a myth:\n“{flat(entry.myth)}”\nWhich fact sets it right?"
         return self._pick_text(
             entry,
             ref,
             rng,
             prompt,
-            text_of=lambda e: _flat(e.fact) if isinstance(e, Myth) else None,
+            text_of=lambda e: flat(e.fact) if isinstance(e, Myth) else None,
             what="you chose the fact that answers the myth “{}”",
             prefer_far=True,
         )
@@ -495,137 +434,11 @@ class QuestionMaker:
             ref,
             rng,
             prompt,
-            text_of=lambda e: _profile(e) if isinstance(e, Algorithm) else None,
+            text_of=lambda e: profile(e) if isinstance(e, Algorithm) else None,
             what="you chose the complexity of {}",
         )
 
     def _profile_algorithm(self, entry: Entry, ref: CardRef, rng: random.Random) -> Question:
         assert isinstance(entry, Algorithm)
-        shown = f"{_profile(entry)}\n{mask(_flat(entry.description), names_of(entry))}"
-        return self._pick_name(entry, ref, rng, shown, _short_description)
-
-
-def _unblank(text: str) -> str:
-    """``text`` without its blanks: "the number of _____ steps" → "the number of steps"."""
-    out = re.sub(r"\s*" + re.escape(MASK) + r"\s*", " ", text)
-    return re.sub(r"\s+([,.;:)])", r"\1", out).strip()
-
-
-def _masked_definition(entry: Entry) -> str | None:
-    if not isinstance(entry, Term):
-        return None
-    return mask(_flat(entry.definition), names_of(entry))
-
-
-def _short_definition(entry: Entry) -> str:
-    return f"“{_first_sentence(entry.definition)}”" if isinstance(entry, Term) else entry.label
-
-
-def _short_description(entry: Entry) -> str:
-    if isinstance(entry, Algorithm):
-        return f"{entry.complexity.stated}: “{_first_sentence(entry.description)}”"
-    return entry.label
-
-
-# -- grading -------------------------------------------------------------------------------
-
-
-def option_index(question: Question, text: str) -> int | None:
-    """The 0-based option a response names: ``1``-``4``, ``a``-``d``, or an option's text.
-
-    Only ASCII digits count (``²`` and ``١`` are digits to Python, not option numbers), and
-    only a few of them (``int()`` refuses numbers of more than 4,300 digits).
-    """
-    count = len(question.options)
-    if text.isascii() and text.isdigit() and len(text) <= _MAX_OPTION_NUMBER:
-        number = int(text)
-        return number - 1 if 1 <= number <= count else None
-    if len(text) == 1 and "a" <= text.casefold() <= "z":
-        index = ord(text.casefold()) - ord("a")
-        return index if index < count else None
-    key = normalize(text)
-    if not key:
-        return None
-    for index, option in enumerate(question.options):
-        if normalize(option) == key:
-            return index
-    return None
-
-
-def _rating(text: str) -> int | None:
-    if text.isascii() and text.isdigit() and len(text) <= _MAX_OPTION_NUMBER:
-        number = int(text)
-        return number if number in RATING_NAMES else None
-    folded = text.casefold()
-    for number, name in RATING_NAMES.items():
-        if folded and name.casefold().startswith(folded):
-            return number
-    return None
-
-
-def _closest(typed: str, accepted: Iterable[str]) -> str | None:
-    from rapidfuzz import fuzz
-
-    best: tuple[float, str] | None = None
-    for a in accepted:
-        if len(a) < _CLOSE_MIN_LENGTH:
-            continue
-        score = fuzz.ratio(typed, a)
-        if score >= CLOSE_RATIO and (best is None or score > best[0]):
-            best = (score, a)
-    return None if best is None else best[1]
-
-
-def _grade_flashcard(text: str) -> Outcome | None:
-    rating = _rating(text)
-    if rating is None:
-        return None
-    return Outcome(rating != AGAIN, rating, RATING_NAMES[rating])
-
-
-def _grade_choice(question: Question, text: str) -> Outcome | None:
-    index = option_index(question, text)
-    if index is None:
-        return None
-    chosen = question.options[index]
-    right = normalize(chosen) in {normalize(a) for a in (question.answer, *question.accepted)}
-    note = ""
-    if not right and index < len(question.notes):
-        note = question.notes[index]
-    return Outcome(right, GOOD if right else AGAIN, chosen, note=note)
-
-
-def _grade_typed(question: Question, text: str, names: Mapping[str, str]) -> Outcome:
-    if not text:
-        return Outcome(False, AGAIN, "", dont_know=True)
-    key = normalize(text)
-    main = normalize(question.answer)
-    by_key = {normalize(a): a for a in (question.answer, *question.accepted)}
-    if key and key in by_key:
-        return Outcome(True, GOOD, text)
-    other = names.get(key)
-    if other is not None and other != question.answer:
-        return Outcome(False, AGAIN, text, note=f"“{text}” is {other}")
-    if key and key not in question.confusable:
-        near = _closest(key, by_key)
-        if near == main:
-            return Outcome(True, HARD, text, close=True)
-        if near is not None:  # close to another name of the answer: a synonym, not a typo
-            return Outcome(True, GOOD, text, note=f"also called {by_key[near]}")
-    return Outcome(False, AGAIN, text)
-
-
-def grade(question: Question, raw: str, names: Mapping[str, str] | None = None) -> Outcome | None:
-    """Grade a response: an option number, letter or text, a typed name, or a self-grade.
-
-    None means the response is not an answer at all (not one of the options, an unknown
-    grade): ask again. An empty typed answer is "I don't know". ``names`` (normalised name
-    → entry label, :attr:`QuestionMaker.names`) lets a typed answer that names another
-    entry say which one.
-    """
-    text = raw.strip()
-    if question.style == "flashcard":
-        return _grade_flashcard(text)
-    if question.style == "choice":
-        return _grade_choice(question, text)
-    return _grade_typed(question, text, names or {})
+        shown = f"{profile(entry)}\n{mask(flat(entry.description), names_of(entry))}"
+        return self._pick_name(entry, ref, rng, shown, short_description)

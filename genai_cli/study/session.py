@@ -21,6 +21,7 @@ from typing import Literal, Protocol
 
 from genai_cli.errors import StoreError
 from genai_cli.knowledge.model import KnowledgeBase
+from genai_cli.study.grading import grade
 from genai_cli.study.questions import (
     AGAIN,
     FLASHCARD,
@@ -29,7 +30,6 @@ from genai_cli.study.questions import (
     Outcome,
     Question,
     QuestionMaker,
-    grade,
     split_card_id,
 )
 from genai_cli.study.scheduler import CardState, is_due, new_card, preview, review
@@ -235,6 +235,7 @@ def run(
     leech_threshold: int = LEECH_THRESHOLD,
 ) -> Summary:
     """Ask every card, again until passed, committing each answer before the next question."""
+    maker.prepare(cards)
     started = clock()
     session = _Session(store, cards, store.start_session(started, [c.card_id for c in cards]))
     stopped: Stopped = "interrupted"  # until the loop ends some other way

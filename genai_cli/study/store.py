@@ -16,116 +16,43 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
 from genai_cli.errors import StoreError
 from genai_cli.paths import display_path, progress_db
+from genai_cli.study.rows import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Recorded,
+    ReviewRecord,
+    SessionRecord,
+    card_row,
+    put_card,
+    session_row,
+    state_from_json,
+    state_json,
+    ts,
+)
 from genai_cli.study.scheduler import CardState, utc
 
-BUSY_TIMEOUT_MS = 15_000
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "Recorded",
+    "ReviewRecord",
+    "SessionRecord",
+    "Store",
+    "default_path",
+    "open_store",
+]
 
-# Ordered migrations: MIGRATIONS[i] takes the schema from version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (
-    # v1: card state (fsrs fields) and one row per answer.
-    """
-    CREATE TABLE cards (
-        card_id     TEXT PRIMARY KEY,
-        state       INTEGER NOT NULL,
-        step        INTEGER,
-        stability   REAL,
-        difficulty  REAL,
-        due         TEXT NOT NULL,
-        last_review TEXT,
-        reps        INTEGER NOT NULL DEFAULT 0,
-        lapses      INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE TABLE reviews (
-        id          INTEGER PRIMARY KEY AUTOINCREMENT,
-        card_id     TEXT NOT NULL,
-        reviewed_at TEXT NOT NULL,
-        rating      INTEGER NOT NULL,
-        correct     INTEGER NOT NULL,
-        answer      TEXT NOT NULL DEFAULT ''
-    );
-    """,
-    # v2: whether an answer was accepted as a close misspelling, how long it took, and
-    # indexes for the due-card and reviews-per-day queries.
-    """
-    ALTER TABLE reviews ADD COLUMN close INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE reviews ADD COLUMN duration_ms INTEGER;
-    CREATE INDEX reviews_by_time ON reviews (reviewed_at);
-    CREATE INDEX cards_by_due ON cards (due);
-    """,
-    # v3: quiz sessions (the cards each planned, how it stopped) so that an interrupted one
-    # can be resumed and `stats --last` can show it; each review names its session and
-    # keeps the card's state before it (JSON, NULL for a new card) so it can be undone.
-    """
-    CREATE TABLE sessions (
-        id          INTEGER PRIMARY KEY AUTOINCREMENT,
-        started_at  TEXT NOT NULL,
-        finished_at TEXT,
-        stopped     TEXT,
-        planned     TEXT NOT NULL DEFAULT '[]',
-        resumed     INTEGER NOT NULL DEFAULT 0
-    );
-    ALTER TABLE reviews ADD COLUMN session_id INTEGER;
-    ALTER TABLE reviews ADD COLUMN previous TEXT;
-    CREATE INDEX reviews_by_session ON reviews (session_id);
-    """,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
+BUSY_TIMEOUT_MS = 15_000
 
 
 def default_path() -> Path:
     return progress_db()
-
-
-def _ts(moment: datetime) -> str:
-    """Fixed-width UTC text, so that text order is time order in SQL."""
-    return utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
-
-
-def _dt(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewRecord:
-    """One answer as logged."""
-
-    card_id: str
-    reviewed_at: datetime
-    rating: int
-    correct: bool
-    close: bool = False
-    answer: str = ""
-    duration_ms: int | None = None
-    session_id: int | None = None
-    id: int | None = None  # set when read back from the store
-
-
-@dataclass(frozen=True, slots=True)
-class Recorded:
-    """An answer as stored: the card's new state and the id of its review row."""
-
-    state: CardState
-    review_id: int
-    previous: CardState | None = None  # the card's state before this answer
-
-
-@dataclass(frozen=True, slots=True)
-class SessionRecord:
-    """One quiz session: when, how it stopped, and the cards it planned to ask."""
-
-    id: int
-    started_at: datetime
-    finished_at: datetime | None
-    stopped: str | None
-    planned: tuple[str, ...]
-    resumed: bool
 
 
 class _Corrupt(Exception):
@@ -235,11 +162,11 @@ class Store:
 
     def cards(self) -> dict[str, CardState]:
         rows = self._query("SELECT * FROM cards")
-        return {row["card_id"]: _card(row) for row in rows}
+        return {row["card_id"]: card_row(row) for row in rows}
 
     def card(self, card_id: str) -> CardState | None:
         rows = self._query("SELECT * FROM cards WHERE card_id = ?", (card_id,))
-        return _card(rows[0]) if rows else None
+        return card_row(rows[0]) if rows else None
 
     def reviews(self) -> list[ReviewRecord]:
         rows = self._query("SELECT * FROM reviews ORDER BY id")
@@ -268,10 +195,10 @@ class Store:
         rows = self._query("SELECT * FROM sessions ORDER BY id DESC LIMIT 1")
         if not rows:
             return None
-        session = _session(rows[0])
-        if resumable and (session.resumed or session.stopped == "done"):
+        found = session_row(rows[0])
+        if resumable and (found.resumed or found.stopped == "done"):
             return None
-        return session
+        return found
 
     def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         try:
@@ -293,9 +220,9 @@ class Store:
         """
         with self._immediate() as conn:
             row = conn.execute("SELECT * FROM cards WHERE card_id = ?", (card_id,)).fetchone()
-            before = _card(row) if row else None
+            before = card_row(row) if row else None
             state = update(before)
-            _put_card(conn, state)
+            put_card(conn, state)
             cursor = conn.execute(
                 """
                 INSERT INTO reviews (card_id, reviewed_at, rating, correct, close, answer,
@@ -304,14 +231,14 @@ class Store:
                 """,
                 (
                     card_id,
-                    _ts(review.reviewed_at),
+                    ts(review.reviewed_at),
                     review.rating,
                     int(review.correct),
                     int(review.close),
                     review.answer,
                     review.duration_ms,
                     review.session_id,
-                    _state_json(before),
+                    state_json(before),
                 ),
             )
             review_id = cursor.lastrowid
@@ -338,11 +265,11 @@ class Store:
             ).fetchone()
             if row is None:
                 raise StoreError(f"no review {review_id} to undo")
-            before = _state_from_json(row["card_id"], row["previous"])
+            before = state_from_json(row["card_id"], row["previous"])
             if before is None:
                 conn.execute("DELETE FROM cards WHERE card_id = ?", (row["card_id"],))
             else:
-                _put_card(conn, before)
+                put_card(conn, before)
             conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
         return before
 
@@ -351,7 +278,7 @@ class Store:
         with self._immediate() as conn:
             cursor = conn.execute(
                 "INSERT INTO sessions (started_at, planned) VALUES (?, ?)",
-                (_ts(now), json.dumps(list(planned))),
+                (ts(now), json.dumps(list(planned))),
             )
             session_id = cursor.lastrowid
         assert session_id is not None
@@ -369,7 +296,7 @@ class Store:
         with self._immediate() as conn:
             conn.execute(
                 "UPDATE sessions SET finished_at = ?, stopped = ? WHERE id = ?",
-                (_ts(now), stopped, session_id),
+                (ts(now), stopped, session_id),
             )
 
     def mark_resumed(self, session_id: int) -> None:
@@ -393,102 +320,6 @@ class Store:
 
 def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
-
-
-def _put_card(conn: sqlite3.Connection, state: CardState) -> None:
-    conn.execute(
-        """
-        INSERT INTO cards (card_id, state, step, stability, difficulty, due,
-                           last_review, reps, lapses)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (card_id) DO UPDATE SET
-            state = excluded.state, step = excluded.step,
-            stability = excluded.stability, difficulty = excluded.difficulty,
-            due = excluded.due, last_review = excluded.last_review,
-            reps = excluded.reps, lapses = excluded.lapses
-        """,
-        (
-            state.card_id,
-            state.state,
-            state.step,
-            state.stability,
-            state.difficulty,
-            _ts(state.due),
-            _ts(state.last_review) if state.last_review else None,
-            state.reps,
-            state.lapses,
-        ),
-    )
-
-
-def _state_json(state: CardState | None) -> str | None:
-    if state is None:
-        return None
-    data: dict[str, object] = {
-        "state": state.state,
-        "step": state.step,
-        "stability": state.stability,
-        "difficulty": state.difficulty,
-        "due": _ts(state.due),
-        "last_review": _ts(state.last_review) if state.last_review else None,
-        "reps": state.reps,
-        "lapses": state.lapses,
-    }
-    return json.dumps(data)
-
-
-def _state_from_json(card_id: str, text: str | None) -> CardState | None:
-    if text is None:
-        return None
-    data = json.loads(text)
-    due = _dt(data["due"])
-    assert due is not None
-    return CardState(
-        card_id,
-        int(data["state"]),
-        data["step"],
-        data["stability"],
-        data["difficulty"],
-        due,
-        _dt(data["last_review"]),
-        int(data["reps"]),
-        int(data["lapses"]),
-    )
-
-
-def _session(row: sqlite3.Row) -> SessionRecord:
-    started = _dt(row["started_at"])
-    assert started is not None
-    try:
-        planned = json.loads(row["planned"])
-    except ValueError:
-        planned = []
-    if not isinstance(planned, list):
-        planned = []
-    return SessionRecord(
-        row["id"],
-        started,
-        _dt(row["finished_at"]),
-        row["stopped"],
-        tuple(str(p) for p in planned),
-        bool(row["resumed"]),
-    )
-
-
-def _card(row: sqlite3.Row) -> CardState:
-    due = _dt(row["due"])
-    assert due is not None
-    return CardState(
-        row["card_id"],
-        row["state"],
-        row["step"],
-        row["stability"],
-        row["difficulty"],
-        due,
-        _dt(row["last_review"]),
-        row["reps"],
-        row["lapses"],
-    )
 
 
 def _connect(path: Path) -> sqlite3.Connection:

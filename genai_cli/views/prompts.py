@@ -17,7 +17,8 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
-from genai_cli.study.questions import Outcome, Question, grade
+from genai_cli.study.grading import grade
+from genai_cli.study.questions import Outcome, Question
 from genai_cli.study.session import Asker, Command, Progress, Verdict
 from genai_cli.views import quiz as render_quiz
 

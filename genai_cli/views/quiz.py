@@ -27,8 +27,8 @@ _KIND_LABELS = {
     "typed": "type the name",
     "flashcard": "flashcard",
     "myth-or-fact": "myth → the fact",
-    "algorithm-profile": "algorithm → complexity and use",
-    "profile-algorithm": "complexity and use → algorithm",
+    "algorithm-profile": "algorithm → complexity",
+    "profile-algorithm": "description → algorithm",
 }
 
 
@@ -258,8 +258,16 @@ def next_step(outlook: Outlook, now: datetime) -> Text:
 
 
 def next_step_line(outlook: Outlook, now: datetime) -> str:
-    """:func:`next_step` as plain text, for the one line after Ctrl-C."""
-    return " ".join(next_step(outlook, now).plain.removeprefix("Next: ").split())
+    """The next step as one plain line, for the message after Ctrl-C."""
+    parts = []
+    if outlook.unasked:
+        plural = "s" if outlook.unasked != 1 else ""
+        parts.append(f"genai quiz continues with the {outlook.unasked} card{plural} not asked")
+    if outlook.due_now:
+        parts.append(f"{outlook.due_now} due now: genai quiz --due")
+    elif outlook.next_due is not None:
+        parts.append(f"the next card is due {when(outlook.next_due, now)}: genai quiz --due")
+    return "; ".join(parts)
 
 
 _MISSED_SHOWN = 8
@@ -282,12 +290,11 @@ def summary_view(summary: Summary, now: datetime, outlook: Outlook | None = None
     parts: list[RenderableType] = [Text(""), score]
     if summary.missed:
         parts.append(Text("Missed", style=LABEL))
-        table = Table.grid(padding=(0, 2))
-        table.add_column(overflow="fold")
-        table.add_column(no_wrap=True, style=ACCENT)
         for item in summary.missed[:_MISSED_SHOWN]:
-            table.add_row(Text(item.question.title), pointer(item.question))
-        parts.append(Padding(table, (0, 0, 0, 2)))
+            line = Text("  ")  # the command first, so that it never wraps in the middle
+            line.append(pointer(item.question), style=ACCENT)
+            line.append(f" · {item.question.title}")
+            parts.append(line)
         more = len(summary.missed) - _MISSED_SHOWN
         if more > 0:
             parts.append(Text(f"  and {more} more: genai stats --last", style=DIM))

@@ -1,0 +1,206 @@
+"""Rows of the progress database as records: card states, reviews, sessions.
+
+Conversions only (no connection handling, which is store.py's); every time is stored as
+fixed-width UTC text, so that text order is time order in SQL.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from genai_cli.study.scheduler import CardState, utc
+
+# Ordered migrations: MIGRATIONS[i] takes the schema from version i to version i + 1.
+MIGRATIONS: tuple[str, ...] = (
+    # v1: card state (fsrs fields) and one row per answer.
+    """
+    CREATE TABLE cards (
+        card_id     TEXT PRIMARY KEY,
+        state       INTEGER NOT NULL,
+        step        INTEGER,
+        stability   REAL,
+        difficulty  REAL,
+        due         TEXT NOT NULL,
+        last_review TEXT,
+        reps        INTEGER NOT NULL DEFAULT 0,
+        lapses      INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE reviews (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        card_id     TEXT NOT NULL,
+        reviewed_at TEXT NOT NULL,
+        rating      INTEGER NOT NULL,
+        correct     INTEGER NOT NULL,
+        answer      TEXT NOT NULL DEFAULT ''
+    );
+    """,
+    # v2: whether an answer was accepted as a close misspelling, how long it took, and
+    # indexes for the due-card and reviews-per-day queries.
+    """
+    ALTER TABLE reviews ADD COLUMN close INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE reviews ADD COLUMN duration_ms INTEGER;
+    CREATE INDEX reviews_by_time ON reviews (reviewed_at);
+    CREATE INDEX cards_by_due ON cards (due);
+    """,
+    # v3: quiz sessions (the cards each planned, how it stopped) so that an interrupted one
+    # can be resumed and `stats --last` can show it; each review names its session and
+    # keeps the card's state before it (JSON, NULL for a new card) so it can be undone.
+    """
+    CREATE TABLE sessions (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        started_at  TEXT NOT NULL,
+        finished_at TEXT,
+        stopped     TEXT,
+        planned     TEXT NOT NULL DEFAULT '[]',
+        resumed     INTEGER NOT NULL DEFAULT 0
+    );
+    ALTER TABLE reviews ADD COLUMN session_id INTEGER;
+    ALTER TABLE reviews ADD COLUMN previous TEXT;
+    CREATE INDEX reviews_by_session ON reviews (session_id);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def ts(moment: datetime) -> str:
+    """Fixed-width UTC text, so that text order is time order in SQL."""
+    return utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+
+def dt(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    """One answer as logged."""
+
+    card_id: str
+    reviewed_at: datetime
+    rating: int
+    correct: bool
+    close: bool = False
+    answer: str = ""
+    duration_ms: int | None = None
+    session_id: int | None = None
+    id: int | None = None  # set when read back from the store
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """An answer as stored: the card's new state and the id of its review row."""
+
+    state: CardState
+    review_id: int
+    previous: CardState | None = None  # the card's state before this answer
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """One quiz session: when, how it stopped, and the cards it planned to ask."""
+
+    id: int
+    started_at: datetime
+    finished_at: datetime | None
+    stopped: str | None
+    planned: tuple[str, ...]
+    resumed: bool
+
+
+def put_card(conn: sqlite3.Connection, state: CardState) -> None:
+    conn.execute(
+        """
+        INSERT INTO cards (card_id, state, step, stability, difficulty, due,
+                           last_review, reps, lapses)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (card_id) DO UPDATE SET
+            state = excluded.state, step = excluded.step,
+            stability = excluded.stability, difficulty = excluded.difficulty,
+            due = excluded.due, last_review = excluded.last_review,
+            reps = excluded.reps, lapses = excluded.lapses
+        """,
+        (
+            state.card_id,
+            state.state,
+            state.step,
+            state.stability,
+            state.difficulty,
+            ts(state.due),
+            ts(state.last_review) if state.last_review else None,
+            state.reps,
+            state.lapses,
+        ),
+    )
+
+
+def state_json(state: CardState | None) -> str | None:
+    if state is None:
+        return None
+    data: dict[str, object] = {
+        "state": state.state,
+        "step": state.step,
+        "stability": state.stability,
+        "difficulty": state.difficulty,
+        "due": ts(state.due),
+        "last_review": ts(state.last_review) if state.last_review else None,
+        "reps": state.reps,
+        "lapses": state.lapses,
+    }
+    return json.dumps(data)
+
+
+def state_from_json(card_id: str, text: str | None) -> CardState | None:
+    if text is None:
+        return None
+    data = json.loads(text)
+    due = dt(data["due"])
+    assert due is not None
+    return CardState(
+        card_id,
+        int(data["state"]),
+        data["step"],
+        data["stability"],
+        data["difficulty"],
+        due,
+        dt(data["last_review"]),
+        int(data["reps"]),
+        int(data["lapses"]),
+    )
+
+
+def session_row(row: sqlite3.Row) -> SessionRecord:
+    started = dt(row["started_at"])
+    assert started is not None
+    try:
+        planned = json.loads(row["planned"])
+    except ValueError:
+        planned = []
+    if not isinstance(planned, list):
+        planned = []
+    return SessionRecord(
+        row["id"],
+        started,
+        dt(row["finished_at"]),
+        row["stopped"],
+        tuple(str(p) for p in planned),
+        bool(row["resumed"]),
+    )
+
+
+def card_row(row: sqlite3.Row) -> CardState:
+    due = dt(row["due"])
+    assert due is not None
+    return CardState(
+        row["card_id"],
+        row["state"],
+        row["step"],
+        row["stability"],
+        row["difficulty"],
+        due,
+        dt(row["last_review"]),
+        row["reps"],
+        row["lapses"],
+    )
