@@ -12,7 +12,7 @@ from genai_cli.knowledge.loader import load_bundled
 from genai_cli.study import questions as q
 from genai_cli.study.questions import CardRef, Outcome, QuestionMaker, candidates
 from genai_cli.study.scheduler import review
-from genai_cli.study.session import Answered, Outlook, Progress, Summary
+from genai_cli.study.session import Answered, Outlook, Progress, Summary, Verdict
 from genai_cli.study.stats import compute
 from genai_cli.study.store import ReviewRecord
 from genai_cli.views import quiz as render_quiz
@@ -73,6 +73,15 @@ class TestQuizViews:
         text = render(render_quiz.feedback(make(q.TYPED, "latent-space"), outcome))
         assert text.startswith(expected)
         assert text.count("Latent Space: A compressed representation") == 1
+
+    def test_leech_feedback_says_so_with_the_pointer(self) -> None:
+        question = make(q.TYPED, "latent-space")
+        verdict = Verdict(comes_back=True, leech=True, lapses=8)
+        text = render(render_quiz.feedback(question, Outcome(False, q.AGAIN, "x"), verdict))
+        assert "Missed 8 times: this card is a leech. Relearn it with genai term latent-space" in (
+            " ".join(text.split())
+        )
+        assert "It comes back in a few cards." in text
 
     def test_summary(self) -> None:
         summary = Summary(answered(), 5, T0, T0 + timedelta(seconds=75), "end-of-input")

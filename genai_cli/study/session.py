@@ -67,6 +67,7 @@ class Verdict:
 
     comes_back: bool = False  # asked again later in this session
     leech: bool = False  # this answer made the card a leech
+    lapses: int = 0  # how often the card has been forgotten
 
 
 class Asker(Protocol):
@@ -298,7 +299,9 @@ def _loop(  # noqa: PLR0917
             session.leeches.append(question.title)
         comes_back = ref.card_id not in session.passed
         try:
-            command = asker.feedback(question, outcome, Verdict(comes_back, leech))
+            command = asker.feedback(
+                question, outcome, Verdict(comes_back, leech, recorded.state.lapses)
+            )
         except KeyboardInterrupt:
             return "interrupted"
         if command is Command.UNDO:

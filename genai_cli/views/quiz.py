@@ -192,7 +192,9 @@ def feedback(question: Question, outcome: Outcome, verdict: Verdict | None = Non
     if verdict is not None and verdict.comes_back:
         parts.append(Text("It comes back in a few cards.", style=DIM))
     if verdict is not None and verdict.leech:
-        leech = Text("This card is a leech: missed many times. Relearn it: ", style=CLOSE)
+        leech = Text(
+            f"Missed {verdict.lapses} times: this card is a leech. Relearn it with ", style=CLOSE
+        )
         leech.append(pointer(question), style="bold")
         parts.append(leech)
     return Group(*parts)
