@@ -287,6 +287,10 @@ class TestQuizTeaches:
         shown = cli("stats", "--last")
         assert shown.exit_code == 0
         assert questions[0].title in shown.stdout and "✗ ✓" in shown.stdout
+        narrow = cli("stats", "--last", env={"COLUMNS": "40"})
+        words = set(narrow.stdout.replace("│", " ").split())
+        expected = {*questions[0].title.split(), *questions[1].title.split(), "Answers", "type"}
+        assert expected <= words  # nothing broken mid-word at 40 columns
 
     def test_stats_last_without_a_quiz(self, cli: Invoke) -> None:
         result = cli("stats", "--last", "--json")

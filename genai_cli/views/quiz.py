@@ -275,7 +275,9 @@ def next_step_line(outlook: Outlook, now: datetime) -> str:
 _MISSED_SHOWN = 8
 
 
-def summary_view(summary: Summary, now: datetime, outlook: Outlook | None = None) -> Group:
+def summary_view(
+    summary: Summary, now: datetime, outlook: Outlook | None = None, *, lead: bool = True
+) -> Group:
     """One screen: a score line, the missed cards with pointers, due buckets, the next step."""
     cards = summary.cards
     if not cards:
@@ -283,13 +285,12 @@ def summary_view(summary: Summary, now: datetime, outlook: Outlook | None = None
     percent = round(100 * summary.right / cards)
     score = Text("Score ", style=LABEL)
     score.append(f"{summary.right}/{cards} right first time ({percent}%)", style="bold")
-    relearned = len(summary.missed)
-    if relearned:
-        score.append(f" · {relearned} relearned")
+    if summary.missed:
+        score.append(f" · {len(summary.missed)} missed")
     score.append(f" · {duration(summary.seconds)}")
     if summary.stopped != "done" and summary.unasked:
         score.append(f" · stopped, {summary.unasked} not asked", style=DIM)
-    parts: list[RenderableType] = [Text(""), score]
+    parts: list[RenderableType] = [Text(""), score] if lead else [score]
     if summary.missed:
         parts.append(Text("Missed", style=LABEL))
         for item in summary.missed[:_MISSED_SHOWN]:
@@ -314,18 +315,17 @@ def last_session_view(summary: Summary, now: datetime) -> RenderableType:
     answers: dict[str, list[Answered]] = {}
     for item in summary.answered:
         answers.setdefault(item.question.card_id, []).append(item)
-    table = _table(("Card", 3), ("Question", 2), ("Answers", 1), ("Next due", 0))
+    table = _table(("Card", 1), ("Answers · due", 0))  # two columns: readable at 40
     for items in answers.values():
         first = items[0].question
+        card = Text(first.title)
+        card.append(f"\n{_KIND_LABELS.get(first.kind, first.kind)}", style=DIM)
         marks = " ".join("✓" if a.outcome.correct else "✗" for a in items)
-        table.add_row(
-            Text(first.title),
-            Text(_KIND_LABELS.get(first.kind, first.kind), style=DIM),
-            Text(marks),
-            Text(when(items[-1].state.due, now)),
-        )
+        table.add_row(card, Text(f"{marks} · {when(items[-1].state.due, now)}"), end_section=True)
     started = summary.started.astimezone().strftime("%Y-%m-%d %H:%M")
-    return panel(f"Last quiz · {started}", [summary_view(summary, now), Text(""), table])
+    return panel(
+        f"Last quiz · {started}", [summary_view(summary, now, lead=False), Text(""), table]
+    )
 
 
 def resuming(count: int) -> Text:
