@@ -276,6 +276,16 @@ class TestUndo:
             with pytest.raises(StoreError):
                 store.undo(second.review_id)  # undone already
 
+    def test_undo_refused_when_the_card_was_answered_since(self, tmp_path: Path) -> None:
+        path = tmp_path / "progress.db"
+        with open_store(path, T0) as store, open_store(path, T0) as other:
+            mine = recorded(store, "typed:gan", GOOD, T0)
+            recorded(other, "typed:gan", AGAIN, T0 + timedelta(minutes=1))
+            before = dump(path)
+            with pytest.raises(StoreError, match="answered again since"):
+                store.undo(mine.review_id)
+            assert dump(path) == before
+
     def test_undo_is_one_transaction(self, tmp_path: Path) -> None:
         path = tmp_path / "progress.db"
         with open_store(path, T0) as store:

@@ -258,6 +258,8 @@ class Store:
         """Remove one review and put its card back as it was before it, in one transaction.
 
         Returns the restored state (None: the card had never been answered before).
+        Refused if the card has been answered since (by another quiz running at once):
+        restoring it would lose that answer.
         """
         with self._immediate() as conn:
             row = conn.execute(
@@ -265,6 +267,14 @@ class Store:
             ).fetchone()
             if row is None:
                 raise StoreError(f"no review {review_id} to undo")
+            later = conn.execute(
+                "SELECT count(*) FROM reviews WHERE card_id = ? AND id > ?",
+                (row["card_id"], review_id),
+            ).fetchone()[0]
+            if later:
+                raise StoreError(
+                    f"cannot undo: {row['card_id']} was answered again since (another quiz?)"
+                )
             before = state_from_json(row["card_id"], row["previous"])
             if before is None:
                 conn.execute("DELETE FROM cards WHERE card_id = ?", (row["card_id"],))
