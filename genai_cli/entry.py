@@ -15,16 +15,19 @@ from collections.abc import Sequence
 
 
 def fast_path(argv: Sequence[str]) -> int | None:
-    """The exit code of `term NAME [--json]` run directly, or None if Typer must parse argv."""
+    """The exit code of `term NAME... [--json]` run directly, or None if Typer must parse argv.
+
+    The words of an unquoted name are joined with spaces, as the Typer command does.
+    """
     if os.environ.get("_GENAI_COMPLETE") or not argv or argv[0] != "term":
         return None
     names = [a for a in argv[1:] if not a.startswith("-")]
     flags = [a for a in argv[1:] if a.startswith("-")]
-    if len(names) != 1 or flags not in ([], ["--json"]):
+    if not names or flags not in ([], ["--json"]):
         return None
     from genai_cli import runner
 
-    return runner.run(lambda: runner.term(names[0], as_json=bool(flags)))
+    return runner.run(lambda: runner.term(" ".join(names), as_json=bool(flags)))
 
 
 def main() -> None:

@@ -43,6 +43,11 @@ class TestSameAnswers:
             ["term", "latnt-space"],
             ["term", "qqqqqqqq", "--json"],
             ["term", ""],
+            ["term", "zero", "shot", "learning"],
+            ["term", "zero", "shot", "learning", "--json"],
+            ["term", "xyzzy"],
+            ["term", "lstm"],
+            ["term", "embedings"],
         ],
     )
     def test_bundled(
@@ -83,7 +88,6 @@ class TestShapes:
             [],
             ["terms"],
             ["term"],
-            ["term", "a", "b"],
             ["term", "--help"],
             ["term", "gan", "--json", "--json"],
             ["term", "-h"],
@@ -94,6 +98,9 @@ class TestShapes:
     )
     def test_left_to_typer(self, argv: list[str]) -> None:
         assert fast_path(argv) is None
+
+    def test_unquoted_words_take_the_fast_path(self) -> None:
+        assert fast_path(["term", "zero", "shot", "learning"]) == 0
 
     def test_completion_is_left_to_typer(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("_GENAI_COMPLETE", "bash_complete")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from functools import partial
 from pathlib import Path
 
 from genai_cli.knowledge.loader import load_bundled
 from genai_cli.study import questions as q
 from genai_cli.study.questions import Outcome, Question, QuestionMaker, candidates
-from genai_cli.study.scheduler import review
+from genai_cli.study.scheduler import CardState
 from genai_cli.study.selection import plan
 from genai_cli.study.session import Command, Progress, Verdict, run
 from genai_cli.study.store import ReviewRecord, Store, open_store
@@ -70,6 +69,18 @@ def wrong(question: Question) -> str:
     return str(next(i for i, o in enumerate(question.options, 1) if o != question.answer))
 
 
+def wrong_until_eof(answers: int) -> Callable[[Question], str]:
+    left = [answers]
+
+    def respond(question: Question) -> str:
+        left[0] -= 1
+        if left[0] < 0:
+            raise EOFError
+        return wrong(question)
+
+    return respond
+
+
 def quiz(
     tmp_path: Path, respond: Callable[[Question], str | Command | None], n: int = 4, **kw: object
 ) -> tuple:  # type: ignore[type-arg]
@@ -117,6 +128,12 @@ class TestSession:
         assert [x.card_id for x in asker.asked].index(first, 1) == 4  # after three others
         assert asker.verdicts[0].comes_back and not asker.verdicts[-1].comes_back
 
+    def test_misses_never_starve_the_cards_not_asked_yet(self, tmp_path: Path) -> None:
+        _store, asker, summary = quiz(tmp_path, wrong_until_eof(40), n=6)
+        firsts = [p.asked for p in asker.progress if not p.retry]
+        assert firsts == [1, 2, 3, 4, 5, 6]  # every card asked, though all keep failing
+        assert summary.stopped == "end-of-input"
+
     def test_flashcard_hard_while_learning_comes_back(self, tmp_path: Path) -> None:
         grades = iter(["hard", "good"])
         store = open_store(tmp_path / "progress.db", T0)
@@ -157,12 +174,10 @@ class TestSession:
     def test_leech_is_said_once_when_lapses_reach_the_threshold(self, tmp_path: Path) -> None:
         store = open_store(tmp_path / "progress.db", T0)
         ref = q.CardRef("typed:latent-space", q.TYPED, "latent-space")
-        for rating in (q.GOOD, q.AGAIN):  # one lapse before this session
-            store.answer(
-                ref.card_id,
-                partial(review, card_id=ref.card_id, rating=rating, now=T0, fuzz=False),
-                ReviewRecord(ref.card_id, T0, rating, rating != q.AGAIN),
-            )
+        learnt = CardState(ref.card_id, 2, None, 5.0, 5.0, T0, T0 - timedelta(days=5), 4, 1)
+        store.answer(  # a learnt card (Review state) with one lapse before this session
+            ref.card_id, lambda _old: learnt, ReviewRecord(ref.card_id, T0, q.GOOD, True)
+        )
         answers = iter(["no", "latent space"])
         asker = FakeAsker(store, lambda question: next(answers))
         summary = run(

@@ -350,7 +350,7 @@ class TestRealTerminal:
             child.expect("Question 2/3")
             child.expect("Your answer")
             child.sendintr()
-            child.expect("genai quiz continues with the 2 cards not asked")
+            child.expect(r"genai quiz continues with the 2 cards not\s+asked")
             child.expect(pexpect.EOF)
         finally:
             child.close()

@@ -25,7 +25,7 @@ from genai_cli.knowledge.model import KINDS, KnowledgeBase
 from genai_cli.paths import display_path
 
 FORMATS = ("anki", "csv", "markdown", "json")
-TOPICS = ("terms", "algorithms", "myths", "all")
+TOPICS = ("terms", "algorithms", "myths", "questions", "cloze", "all")
 
 
 def kinds_for(topic: str, fmt: str) -> tuple[str, ...]:

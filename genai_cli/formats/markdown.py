@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from genai_cli.formats.cards import Card
+from genai_cli.knowledge.clozetext import masked
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!{}])")
 _MD_LIST_START = re.compile(r"^([-+=])|^(\d+)([.)])")
@@ -26,7 +27,13 @@ def _paragraphs(text: str) -> list[str]:
 
 def to_markdown(items: Sequence[Card]) -> str:
     """A study sheet: a section per kind, a heading per card, the answer beneath."""
-    titles = {"term": "Terms", "algorithm": "Algorithms", "myth": "Myths"}
+    titles = {
+        "term": "Terms",
+        "algorithm": "Algorithms",
+        "myth": "Myths",
+        "question": "Interview questions",
+        "cloze": "Cloze",
+    }
     lines = ["# genai study sheet", ""]
     for kind, title in titles.items():
         group = [c for c in items if c.kind == kind]
@@ -34,9 +41,16 @@ def to_markdown(items: Sequence[Card]) -> str:
             continue
         lines += [f"## {title}", ""]
         for card in group:
-            lines += [f"### {md_escape(card.front)}", ""]
+            front = masked(card.front, None) if card.kind == "cloze" else card.front
+            lines += [f"### {md_escape(front)}", ""]
             for paragraph in _paragraphs(card.back):
                 lines += [paragraph, ""]
+            if card.points:
+                lines += ["Key points:", ""]
+                lines += [f"- {md_escape(p)}" for p in card.points]
+                lines += [""]
+            if card.level:
+                lines += [f"Level: {md_escape(card.level)}", ""]
             meta = []
             if card.tags:
                 meta.append("Tags: " + md_escape(", ".join(card.tags)))

@@ -49,10 +49,19 @@ from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from genai_cli import __version__
-from genai_cli.knowledge.model import KINDS, Complexity, Entry, Factor, KnowledgeBase, Source
+from genai_cli.knowledge.model import (
+    KINDS,
+    Complexity,
+    Contrast,
+    Entry,
+    Factor,
+    KnowledgeBase,
+    Point,
+    Source,
+)
 
 # Bump when what is stored changes meaning (model fields, validation rules, encoding).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 
 _MAGIC = b"genai-cache\n"
 # magic, the CRC-32 of everything after the header, the length of the fingerprint; then
@@ -113,11 +122,25 @@ def _complexity_in(value: Any) -> Complexity:
     return Complexity(value[0], tuple(Factor(*f) for f in value[1]))
 
 
+def _points_out(value: tuple[Point, ...]) -> Any:
+    return tuple((p.aspect, p.values) for p in value)
+
+
+def _points_in(value: Any) -> tuple[Point, ...]:
+    return tuple(Point(aspect, tuple(values)) for aspect, values in value)
+
+
+_Nested = dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]]
+
 # Entry fields holding model objects rather than text, numbers or tuples of text.
-_NESTED: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
+_NESTED: _Nested = {
     "source": (_source_out, _source_in),
     "complexity": (_complexity_out, _complexity_in),
 }
+# Per kind: a contrast's points are Point objects, while a question's points are plain text
+# and go through as they are.
+_NESTED_OF: dict[type[Entry], _Nested] = {cls: _NESTED for cls in KINDS.values()}
+_NESTED_OF[Contrast] = {**_NESTED, "points": (_points_out, _points_in)}
 
 
 def field_names(cls: type[Entry]) -> tuple[str, ...]:
@@ -127,10 +150,11 @@ def field_names(cls: type[Entry]) -> tuple[str, ...]:
 def encode_row(entry: Entry, shared: Callable[[Any], Any] = lambda v: v) -> tuple[Any, ...]:
     """An entry's field values in field order, as marshal-able values."""
     row = []
+    nested = _NESTED_OF[type(entry)]
     for name in field_names(type(entry)):
         value = getattr(entry, name)
-        if name in _NESTED:
-            value = _NESTED[name][0](value)
+        if name in nested:
+            value = nested[name][0](value)
         row.append(shared(value))
     return tuple(row)
 
@@ -142,7 +166,7 @@ def decode_row(cls: type[Entry], names: Sequence[str], row: Sequence[Any]) -> En
     """
     entry = object.__new__(cls)
     values = dict(zip(names, row, strict=True))
-    for name, (_out, back) in _NESTED.items():
+    for name, (_out, back) in _NESTED_OF[cls].items():
         if name in values:
             values[name] = back(values[name])
     entry.__dict__.update(values)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from genai_cli.errors import NotFoundError
 from genai_cli.knowledge.model import (
+    Contrast,
     Entry,
     KnowledgeBase,
     Term,
@@ -16,7 +18,7 @@ from genai_cli.knowledge.model import (
 )
 from genai_cli.knowledge.names import normalize
 
-SEARCHABLE = ("terms", "algorithms", "concepts", "applications", "myths")
+SEARCHABLE = ("terms", "algorithms", "concepts", "applications", "myths", "questions", "cloze")
 _WORD = re.compile(r"[0-9a-z]+")
 
 
@@ -63,7 +65,7 @@ class Index(Generic[E]):
             key, list(self._by_key), scorer=fuzz.ratio, limit=limit * 6, score_cutoff=60
         )
         out: list[E] = []
-        for match, _score, _index in ranked:
+        for match in close_suggestions([(m, float(score)) for m, score, _i in ranked]):
             entry = self._by_key[match]
             if entry not in out:
                 out.append(entry)
@@ -93,13 +95,19 @@ class Hit:
 
 
 def _fields(entry: Entry) -> list[tuple[str, str, float]]:
-    """(field name, text, weight) of an entry, the most telling first."""
-    fields: list[tuple[str, str, float]] = [("name", entry.label, 4.0)]
+    """(field name, text, weight) of an entry, the most telling first.
+
+    The label of a question or a cloze is a whole sentence, not a name: a word in it
+    weighs as a tag does, so `how do gans work` finds the GAN entries before a question
+    that mentions GANs twice.
+    """
+    sentence = entry.kind in ("question", "cloze")
+    fields: list[tuple[str, str, float]] = [("name", entry.label, 2.0 if sentence else 4.0)]
     if entry.aliases:
         fields.append(("aliases", ", ".join(entry.aliases), 3.0))
     if entry.tags:
         fields.append(("tags", ", ".join(entry.tags), 2.0))
-    for name in ("definition", "description", "body", "fact", "use_case"):
+    for name in ("definition", "description", "body", "fact", "use_case", "answer"):
         value = getattr(entry, name, None)
         if isinstance(value, str):
             fields.append((name, value, 1.0))
@@ -169,6 +177,8 @@ def term_index(kb: KnowledgeBase) -> Index[Term]:
 
 def command_for(entry: Entry) -> str:
     """The command that shows ``entry`` in full."""
+    if isinstance(entry, Contrast):
+        return f"genai compare {' '.join(entry.between)}"
     kind_commands = {
         "term": "term",
         "algorithm": "algorithms",
@@ -177,5 +187,178 @@ def command_for(entry: Entry) -> str:
         "myth": "myths",
         "poem": "poem",
         "quote": "quote",
+        "question": "interview --history",
     }
+    if entry.kind == "cloze":
+        return "genai quiz --topic cloze"
     return f"genai {kind_commands[entry.kind]} {entry.slug}"
+
+
+# --- forgiving search and next steps: ranking and typo tolerance on top of search() ---
+
+# Words of a question that say nothing about its subject ("how do gans work").
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "about",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "between",
+        "by",
+        "can",
+        "compare",
+        "difference",
+        "do",
+        "does",
+        "explain",
+        "for",
+        "from",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "mean",
+        "means",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "vs",
+        "versus",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "with",
+        "work",
+        "works",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a forgiving search found, and the words it looked for if it changed them."""
+
+    hits: list[Hit]
+    corrected: str | None = None  # the query with typos fixed, when that is what matched
+
+
+def _content_words(text: str) -> list[str]:
+    words = query_words(text)
+    content = [w for w in words if w not in STOP_WORDS]
+    return content or words
+
+
+def _vocabulary(kb: KnowledgeBase) -> list[str]:
+    """Every word of the searchable fields, once: what a typo is corrected towards."""
+    key = "search:vocabulary"
+    words: list[str] | None = kb._memo.get(key)
+    if words is None:
+        seen: dict[str, None] = {}
+        for kind in SEARCHABLE:
+            for entry in kb.of_kind(kind):
+                for _name, text, _weight in _fields(entry):
+                    seen.update(dict.fromkeys(w for w in _WORD.findall(text.casefold())))
+        words = kb._memo[key] = [w for w in seen if len(w) >= 3]
+    return words
+
+
+def _corrected(kb: KnowledgeBase, words: Sequence[str]) -> list[str]:
+    """Each word replaced by the closest word the knowledge base uses, if one is close."""
+    from rapidfuzz import fuzz, process
+
+    vocabulary = _vocabulary(kb)
+    known = set(vocabulary)
+    out = []
+    for word in words:
+        if word in known or len(word) < 4:
+            out.append(word)
+            continue
+        best = process.extractOne(word, vocabulary, scorer=fuzz.ratio, score_cutoff=80)
+        out.append(str(best[0]) if best else word)
+    return out
+
+
+def forgiving_search(kb: KnowledgeBase, text: str, limit: int = 20) -> Found:
+    """``search`` that ranks question words low and forgives typos.
+
+    Stop words ("how", "do", "work") are left out when other words remain, so they do
+    not pull in entries that merely use them; when nothing matches, each word is
+    replaced by the closest word the knowledge base uses (``hallucinaton`` →
+    ``hallucination``) and the search is run once more.
+    """
+    words = _content_words(text)
+    hits = search(kb, " ".join(words), limit=limit)
+    if hits:
+        return Found(hits)
+    fixed = _corrected(kb, words)
+    if fixed == words:
+        return Found([])
+    corrected = " ".join(fixed)
+    return Found(search(kb, corrected, limit=limit), corrected)
+
+
+LIST_COMMANDS = {
+    "term": "genai terms",
+    "algorithm": "genai algorithms",
+    "term or algorithm": "genai terms or genai algorithms",
+    "concept": "genai concepts",
+    "application": "genai apps",
+    "myth": "genai myths",
+    "quote": "genai quote --all",
+}
+
+
+def next_step(kb: KnowledgeBase, name: str, noun: str) -> str:
+    """Where to go when ``name`` is no ``noun``: a search that finds it, or the full list."""
+    if noun == "poem":
+        return "poems: " + ", ".join(p.slug for p in kb.poems)
+    found = forgiving_search(kb, name, limit=100)
+    if found.hits:
+        count = len(found.hits)
+        words = " ".join(query_words(name))
+        return f"genai search {words} finds {count} {'entry' if count == 1 else 'entries'}"
+    listing = LIST_COMMANDS.get(noun)
+    return f"{listing} lists them all" if listing else ""
+
+
+def with_next_step(exc: NotFoundError, kb: KnowledgeBase, name: str, noun: str) -> NotFoundError:
+    """``exc`` unchanged when it suggests names; else with the next step as its hint."""
+    if exc.suggestions or exc.hint:
+        return exc
+    return NotFoundError(exc.message, (), next_step(kb, name, noun))
+
+
+@contextmanager
+def next_step_on_miss(
+    kb: KnowledgeBase | Callable[[], KnowledgeBase], name: str, noun: str
+) -> Iterator[None]:
+    """Turn a bare "no such name" raised inside into one that says where to go next."""
+    try:
+        yield
+    except NotFoundError as exc:
+        if exc.suggestions or exc.hint:
+            raise
+        base = kb() if callable(kb) else kb
+        raise with_next_step(exc, base, name, noun) from None
+
+
+def close_suggestions(ranked: Sequence[tuple[str, float]], spread: float = 8.0) -> list[str]:
+    """The ranked names scoring within ``spread`` of the best: a typo's likely targets only.
+
+    "embedings" is close to "embedding" (94) and loosely to "beam-search" (67); showing
+    the loose ones is noise.
+    """
+    if not ranked:
+        return []
+    best = ranked[0][1]
+    return [name for name, score in ranked if score >= best - spread]

@@ -61,7 +61,8 @@ class TermLookup:
 
     def context(self, term: Term) -> KnowledgeBase:
         """A knowledge base holding what the term's panel shows, in the full one's order."""
-        wanted = dict.fromkeys([term.slug, *term.see_also, *term.prerequisites, *self.reverse])
+        links = (*term.see_also, *term.more_precisely, *term.prerequisites)
+        wanted = dict.fromkeys([term.slug, *links, *self.reverse])
         entries = [e for e in (self.entry(s) for s in wanted) if e is not None]
         groups: dict[str, list[Entry]] = {plural: [] for plural in KINDS}
         plural_of = {kind.kind: plural for plural, kind in KINDS.items()}

@@ -193,7 +193,7 @@ class QuestionMaker:
     def prepare(self, refs: Iterable[CardRef]) -> None:
         """Build the indexes the questions for ``refs`` need, once, before the first one,
         so that no answer waits for them mid-session."""
-        entries = (self.kb.get(r.slug) for r in refs)
+        entries = (self.kb.get(r.slug) for r in refs if r.kind in _CHOICE_KINDS)
         for kind in {e.kind for e in entries if e is not None}:
             self._by_tag(kind)
         _ = self.names  # grading looks typed answers up in it

@@ -45,7 +45,18 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX reviews_by_time ON reviews (reviewed_at);
     CREATE INDEX cards_by_due ON cards (due);
     """,
-    # v3: quiz sessions (the cards each planned, how it stopped) so that an interrupted one
+    # v3: interview answers: the text a learner typed for an open question, one row per
+    # review (self-contained, so it can be renumbered when migrations are merged).
+    """
+    CREATE TABLE IF NOT EXISTS typed_answers (
+        review_id   INTEGER PRIMARY KEY REFERENCES reviews (id) ON DELETE CASCADE,
+        card_id     TEXT NOT NULL,
+        answered_at TEXT NOT NULL,
+        text        TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS typed_answers_by_card ON typed_answers (card_id, answered_at);
+    """,
+    # v4: quiz sessions (the cards each planned, how it stopped) so that an interrupted one
     # can be resumed and `stats --last` can show it; each review names its session and
     # keeps the card's state before it (JSON, NULL for a new card) so it can be undone.
     """
@@ -87,6 +98,16 @@ class ReviewRecord:
     duration_ms: int | None = None
     session_id: int | None = None
     id: int | None = None  # set when read back from the store
+
+
+@dataclass(frozen=True, slots=True)
+class TypedAnswer:
+    """An interview answer as the learner typed it, and the grade they gave it."""
+
+    card_id: str
+    answered_at: datetime
+    text: str
+    rating: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,8 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
+LEARNING, REVIEW, RELEARNING = 1, 2, 3  # fsrs.State values, without importing fsrs
+
 
 @dataclass(frozen=True, slots=True)
 class CardState:
@@ -88,7 +90,9 @@ def review(
         utc(card.due),
         utc(card.last_review) if card.last_review else None,
         before.reps + 1,
-        before.lapses + (1 if rating == 1 and before.last_review is not None else 0),
+        # A lapse is forgetting a learnt card (as in Anki): misses in the learning steps,
+        # which a quiz now repeats until passed, are not lapses.
+        before.lapses + (1 if rating == 1 and before.state == REVIEW else 0),
     )
 
 

@@ -210,8 +210,16 @@ class _Session:
         if passes(outcome, recorded.state, question.kind):
             self.passed.add(ref.card_id)
         else:
-            self.queue.insert(min(RELEARN_GAP, len(self.queue)), (ref, attempt + 1))
+            self.queue.insert(self._comeback_at(), (ref, attempt + 1))
         return recorded
+
+    def _comeback_at(self) -> int:
+        """Where a missed card goes back in the queue: after RELEARN_GAP other cards (or at
+        the end), and never ahead of the next card not asked yet, so that a run of misses
+        cannot keep the rest of the session from being asked."""
+        fresh = next((i for i, (_, n) in enumerate(self.queue) if n == 0), None)
+        at = RELEARN_GAP if fresh is None else max(RELEARN_GAP, fresh + 1)
+        return min(at, len(self.queue))
 
     def undo(self) -> None:
         """Take back the last answer: remove its review, restore the card and the queue."""

@@ -28,6 +28,7 @@ from genai_cli.study.rows import (
     Recorded,
     ReviewRecord,
     SessionRecord,
+    TypedAnswer,
     card_row,
     put_card,
     session_row,
@@ -44,6 +45,7 @@ __all__ = [
     "ReviewRecord",
     "SessionRecord",
     "Store",
+    "TypedAnswer",
     "default_path",
     "open_store",
 ]
@@ -200,6 +202,27 @@ class Store:
             return None
         return found
 
+    def typed_answers(self, card_id: str | None = None) -> list[TypedAnswer]:
+        """Typed answers, oldest first, each with the grade its review gave (one card or all)."""
+        sql = (
+            "SELECT t.card_id, t.answered_at, t.text, r.rating FROM typed_answers t"
+            " JOIN reviews r ON r.id = t.review_id"
+        )
+        params: tuple[object, ...] = ()
+        if card_id is not None:
+            sql += " WHERE t.card_id = ?"
+            params = (card_id,)
+        rows = self._query(sql + " ORDER BY t.answered_at, t.review_id", params)
+        return [
+            TypedAnswer(
+                row["card_id"],
+                datetime.fromisoformat(row["answered_at"]),
+                row["text"],
+                row["rating"],
+            )
+            for row in rows
+        ]
+
     def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
         try:
             return self._conn.execute(sql, params).fetchall()
@@ -213,10 +236,12 @@ class Store:
         card_id: str,
         update: Callable[[CardState | None], CardState],
         review: ReviewRecord,
+        typed: str | None = None,
     ) -> Recorded:
         """Apply ``update`` to the card's current state and log ``review``, atomically.
 
-        The state before is kept with the review, so that :meth:`undo` can restore it.
+        The state before is kept with the review, so that :meth:`undo` can restore it;
+        ``typed``, an interview answer as typed, is kept with the review.
         """
         with self._immediate() as conn:
             row = conn.execute("SELECT * FROM cards WHERE card_id = ?", (card_id,)).fetchone()
@@ -242,6 +267,12 @@ class Store:
                 ),
             )
             review_id = cursor.lastrowid
+            if typed is not None:
+                conn.execute(
+                    "INSERT INTO typed_answers (review_id, card_id, answered_at, text)"
+                    " VALUES (?, ?, ?, ?)",
+                    (review_id, card_id, ts(review.reviewed_at), typed),
+                )
         assert review_id is not None
         return Recorded(state, review_id, before)
 
@@ -250,9 +281,13 @@ class Store:
         card_id: str,
         update: Callable[[CardState | None], CardState],
         review: ReviewRecord,
+        typed: str | None = None,
     ) -> CardState:
-        """Apply ``update`` to the card's current state and log ``review``, atomically."""
-        return self.answer(card_id, update, review).state
+        """Apply ``update`` to the card's current state and log ``review``, atomically.
+
+        ``typed``, an interview answer as typed, is kept with the review.
+        """
+        return self.answer(card_id, update, review, typed).state
 
     def undo(self, review_id: int) -> CardState | None:
         """Remove one review and put its card back as it was before it, in one transaction.
@@ -280,6 +315,7 @@ class Store:
                 conn.execute("DELETE FROM cards WHERE card_id = ?", (row["card_id"],))
             else:
                 put_card(conn, before)
+            conn.execute("DELETE FROM typed_answers WHERE review_id = ?", (review_id,))
             conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
         return before
 
@@ -293,14 +329,6 @@ class Store:
             session_id = cursor.lastrowid
         assert session_id is not None
         return session_id
-
-    def plan_more(self, session_id: int, planned: Sequence[str]) -> None:
-        """Replace the cards a session plans to ask (after an undo brings one back)."""
-        with self._immediate() as conn:
-            conn.execute(
-                "UPDATE sessions SET planned = ? WHERE id = ?",
-                (json.dumps(list(planned)), session_id),
-            )
 
     def end_session(self, session_id: int, now: datetime, stopped: str) -> None:
         with self._immediate() as conn:
@@ -322,6 +350,7 @@ class Store:
         finally:
             target.close()
         with self._immediate() as conn:
+            conn.execute("DELETE FROM typed_answers")
             conn.execute("DELETE FROM reviews")
             conn.execute("DELETE FROM cards")
             conn.execute("DELETE FROM sessions")
