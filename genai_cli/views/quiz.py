@@ -294,10 +294,9 @@ def summary_view(
     if summary.missed:
         parts.append(Text("Missed", style=LABEL))
         for item in summary.missed[:_MISSED_SHOWN]:
-            line = Text("  ")  # the command first, so that it never wraps in the middle
-            line.append(pointer(item.question), style=ACCENT)
-            line.append(f" · {item.question.title}")
-            parts.append(line)
+            line = Text(pointer(item.question), style=ACCENT)  # first: it never wraps
+            line.append(f" · {item.question.title}", style="default")
+            parts.append(Padding(line, (0, 0, 0, 2)))
         more = len(summary.missed) - _MISSED_SHOWN
         if more > 0:
             parts.append(Text(f"  and {more} more: genai stats --last", style=DIM))
