@@ -32,6 +32,10 @@ def fast_path(argv: Sequence[str]) -> int | None:
 
 def main() -> None:
     """Console-script entry point."""
+    from genai_cli import runner
+
+    if not runner.claim_stdio():
+        sys.exit(runner.fail("standard output is closed; nothing was done", 1))
     try:
         code = fast_path(sys.argv[1:])
         if code is None:

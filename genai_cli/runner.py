@@ -68,14 +68,63 @@ def tell(message: str, *, level: str = "error") -> None:
 
     On a terminal (and without NO_COLOR) the ``genai:`` of an error is red, the
     ``warning:`` of a warning yellow.
+
+    Best effort: a message that cannot be written (stderr closed, a full disk, a reader
+    gone) is dropped, and never changes what the command does or its exit code.
     """
-    stream = sys.stderr
-    text = wrap_for(f"genai: {one_line(message)}", terminal_width(stream), len("genai: "))
-    if colour(stream):
-        head = "genai: warning:" if level == "warning" else "genai:"
-        text = text.replace(head, f"{_STYLES[level]}{head}\x1b[0m", 1)
-    stream.write(text + "\n")
-    stream.flush()
+    try:
+        stream = sys.stderr
+        text = wrap_for(f"genai: {one_line(message)}", terminal_width(stream), len("genai: "))
+        if colour(stream):
+            head = "genai: warning:" if level == "warning" else "genai:"
+            text = text.replace(head, f"{_STYLES[level]}{head}\x1b[0m", 1)
+        stream.write(text + "\n")
+        stream.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def claim_stdio() -> bool:
+    """Put /dev/null on each closed standard descriptor (0, 1, 2); False if stdout was closed.
+
+    A closed descriptor would be handed to the next file opened (the progress database,
+    say), and output meant for the terminal would land in it. A closed stdin then reads
+    as end of input and a closed stderr drops warnings; with stdout closed the command
+    has nowhere to put its result, which the caller reports.
+    """
+    closed = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.append(fd)
+    for fd in closed:
+        spare = os.open(os.devnull, os.O_RDWR)
+        if spare != fd:
+            os.dup2(spare, fd)
+            os.close(spare)
+    if 0 in closed:
+        sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - lives as stdin
+    if 2 in closed:
+        sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+    _replace_unencodable()
+    if 1 in closed:
+        sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+        return False
+    return True
+
+
+def _utf(stream: Any) -> bool:
+    return str(getattr(stream, "encoding", "") or "").lower().replace("_", "-").startswith("utf")
+
+
+def _replace_unencodable() -> None:
+    """Under a legacy or ASCII encoding (ISO-8859-1, PYTHONIOENCODING=ascii), characters the
+    encoding lacks become "?" instead of an internal UnicodeEncodeError; Rich already draws
+    boxes in ASCII there. Input that is not in the encoding is read with replacements."""
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        if stream is not None and not _utf(stream) and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
 
 
 def fail(message: str, code: int) -> int:
@@ -203,7 +252,9 @@ def show_now(renderable: Any) -> None:
 def print_json(data: Any) -> None:
     import json
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    # Outside UTF-8, \u escapes keep the JSON exact (and valid UTF-8) whatever the encoding.
+    text = json.dumps(data, ensure_ascii=not _utf(sys.stdout), indent=2)
+    sys.stdout.write(text + "\n")
 
 
 def loaded(deck_options: Sequence[str] = (), *, warn_user: bool = True) -> tuple[Loaded, Found]:

@@ -305,7 +305,10 @@ class TestWriting:
         )
         result = cli("export", "-f", "json", "-o", str(tmp_path))
         assert result.exit_code == 1
-        assert result.stderr == f"genai: cannot write {tmp_path}: it is a directory\n"
+        assert result.stderr == (
+            f"genai: cannot write {tmp_path}: it is a directory, not a file;"
+            " name a file to create, or - for standard output\n"
+        )
 
     def test_failure_while_writing_leaves_nothing(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

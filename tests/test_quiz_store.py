@@ -299,7 +299,7 @@ class TestUndo:
             )
             conn.commit()
             conn.close()
-            with pytest.raises(sqlite3.IntegrityError):
+            with pytest.raises(StoreError, match="refused"):
                 store.undo(last.review_id)
             assert dump(path) == before  # the card was not restored without its review going
 

@@ -38,6 +38,8 @@ def decks_command(
 
     A deck that cannot be used is marked skipped, with its first problem.
     """
+    from genai_cli.knowledge.serialize import json_path
+
     loaded, found = load_all(warn=False)
     for message in found.problems:
         warn(message)
@@ -46,7 +48,7 @@ def decks_command(
             [
                 {
                     "name": r.name,
-                    "path": r.path,
+                    "path": json_path(r.path),
                     "status": "skipped" if r.skipped else "loaded",
                     "counts": dict(r.counts),
                     "overrides": r.overrides,
@@ -133,7 +135,8 @@ def export_command(
         ),
     ],
     output: Annotated[
-        Path, typer.Option("--output", "-o", metavar="PATH", help="The file to write.")
+        str,
+        typer.Option("--output", "-o", metavar="PATH", help="The file to write (- for stdout)."),
     ],
     topic: Annotated[
         str,
@@ -167,6 +170,10 @@ def export_command(
         sources=loaded.sources,
         force=force,
     )
+    for message in result.warnings:
+        warn(message)
+    if output == "-":  # standard output holds the export itself
+        return
     from genai_cli.views.decks import exported
 
     show(exported(result.path, result.counts))
@@ -185,7 +192,10 @@ def import_command(
         ),
     ],
     output: Annotated[
-        Path, typer.Option("--output", "-o", metavar="DECK.yaml", help="The deck file to write.")
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="DECK.yaml", help="The deck file to write (- for stdout)."
+        ),
     ],
     force: Annotated[bool, typer.Option("--force", help="Replace DECK.yaml if it exists.")] = False,
 ) -> None:
@@ -199,6 +209,8 @@ def import_command(
     loaded, found = load_all(warn=False)
     known = {e.slug: e.kind for e in loaded.kb.entries()}
     result = import_file(source, output, known, found.files, force=force)
+    if str(output) == "-":  # standard output holds the deck itself
+        return
     from genai_cli.views.decks import imported
 
     show(imported(result.path, result.counts, result.skipped))

@@ -96,6 +96,7 @@ def interview_command(
     refs = interview.candidates(kb, level, tag)
     chosen_seed: object = seed if seed is not None else random.SystemRandom().getrandbits(64)
     with progress_store(now) as store:
+        store.check_writable()  # before the first question, not after its answer
         states = store.cards()
         cards = selection.plan(refs, states, now, count=count, seed=chosen_seed)
         if not cards:

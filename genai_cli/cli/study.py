@@ -93,6 +93,16 @@ def _choose(
     return []
 
 
+def _confirm(question: str) -> bool:
+    """Ask ``question`` [y/N] on stdout; only y or yes is yes (end of input is no).
+
+    Ctrl-C raises KeyboardInterrupt: the error boundary makes it exit 130.
+    """
+    sys.stdout.write(f"{question} [y/N]: ")
+    sys.stdout.flush()
+    return sys.stdin.readline().strip().casefold() in ("y", "yes")
+
+
 @app.command("quiz")
 @guarded
 def quiz_command(
@@ -177,6 +187,7 @@ def quiz_command(
     now = clock_now()
     threshold = leech_threshold(leech_limit)  # also session.run's, to announce a new leech
     with progress_store(now) as store:
+        store.check_writable()  # before the first question, not after its answer
         states = store.cards()
         # A stopped session's unasked cards come first (not with --due or --leeches).
         resumed = [] if due or leeches else session.resume(store, refs, count)[0]
@@ -321,6 +332,7 @@ def learn_command(
             show_now(step_card(term, order[slug], len(cards)))
 
     with progress_store(now) as store:
+        store.check_writable()  # before the first step, not after its answer
         asker = Introducing(make_asker(show_now, plain=plain), introduce)
         summary = session.run(QuestionMaker(kb), cards, asker, store, clock_now, seed=chosen_seed)
         outlook = session.outlook(store, clock_now(), _unasked(summary))
@@ -350,8 +362,9 @@ def stats_command(
         if not progress_db().exists():
             sys.stdout.write("No progress to reset.\n")
             return
-        if not yes:
-            typer.confirm("Forget all quiz progress? A backup copy is kept.", abort=True)
+        if not yes and not _confirm("Forget all quiz progress? A backup copy is kept."):
+            sys.stdout.write("Nothing changed.\n")  # the user said no: not a failure
+            return
         with progress_store(now) as store:
             backup = store.reset(now)
         sys.stdout.write(f"Progress reset; the old progress is kept in {display_path(backup)}\n")

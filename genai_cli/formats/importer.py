@@ -19,7 +19,7 @@ from typing import Any
 
 from genai_cli.errors import DataError, UsageError
 from genai_cli.formats.apkg import ImportedCard, Reading, read_apkg
-from genai_cli.formats.export import write_atomically
+from genai_cli.formats.export import STDOUT, write_atomically, write_stdout
 from genai_cli.formats.textcards import read_csv, read_markdown, read_tsv
 from genai_cli.knowledge.clozetext import filled, well_formed
 from genai_cli.knowledge.loader import validate
@@ -213,7 +213,7 @@ def read_cards(path: Path) -> Reading:
 
 def import_file(
     source: Path,
-    output: Path,
+    output: Path | str,
     known: Mapping[str, str],
     context: Sequence[Path] = (),
     *,
@@ -222,9 +222,11 @@ def import_file(
     """Read ``source``, build a deck, check it with `genai validate`, write ``output``.
 
     ``known`` maps the slugs already loaded to their kinds; ``context`` are the deck
-    files loaded (links may point into them).
+    files loaded (links may point into them). An ``output`` of ``-`` is standard output,
+    as for `genai export`.
     """
-    source, output = source.expanduser(), output.expanduser()
+    to_stdout = str(output) == STDOUT
+    source, output = source.expanduser(), Path(output).expanduser()
     suffix = source.suffix.casefold()
     if suffix not in SUFFIXES:
         raise UsageError(
@@ -260,5 +262,12 @@ def import_file(
         if report.problems:  # a bug here, not in the input: still, write nothing invalid
             raise DataError(f"{report.problems[0]}; nothing written")
 
-    write_atomically(output, produce, force=force)
-    return Imported(display_path(output), {k: len(v) for k, v in deck.items()}, dict(skipped))
+    if to_stdout:
+        write_stdout(produce)
+    else:
+        write_atomically(output, produce, force=force)
+    return Imported(
+        STDOUT if to_stdout else display_path(output),
+        {k: len(v) for k, v in deck.items()},
+        dict(skipped),
+    )

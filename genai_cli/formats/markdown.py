@@ -12,10 +12,18 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!{}])")
 _MD_LIST_START = re.compile(r"^([-+=])|^(\d+)([.)])")
 
 
+# GitHub-flavoured Markdown turns bare URLs, www. names and e-mail addresses into links
+# (its "extended autolinks"). Each trigger is written as a character reference, which
+# every renderer shows as the character itself but no autolink rule matches.
+_AUTOLINK = re.compile(r"(?i)(?<=:)//|(?<=www)\.|@")
+_AUTOLINK_REFS = {"//": "&#47;&#47;", ".": "&#46;", "@": "&#64;"}
+
+
 def md_escape(text: str) -> str:
     """Text as Markdown shows it literally: no emphasis, links, HTML, headings or lists."""
     flat = " ".join(text.split())
     escaped = _MD_SPECIAL.sub(r"\\\1", flat)
+    escaped = _AUTOLINK.sub(lambda m: _AUTOLINK_REFS[m.group()], escaped)
     return _MD_LIST_START.sub(
         lambda m: "\\" + m.group(1) if m.group(1) else m.group(2) + "\\" + m.group(3), escaped
     )

@@ -14,6 +14,7 @@ from genai_cli.errors import DataError
 from genai_cli.formats.apkg import MAX_FIELD_CHARS, ImportedCard, Reading
 from genai_cli.formats.plaintext import flat, from_anki_cloze, html_to_text, is_anki_cloze
 from genai_cli.knowledge.clozetext import well_formed
+from genai_cli.knowledge.names import whole_number
 from genai_cli.knowledge.yamlsafe import clean
 
 _FORMULA_GUARD = re.compile(r"^'(?=[=+\-@\t\r])")  # genai's CSV export quotes formula cells
@@ -122,8 +123,9 @@ def read_tsv(text: str, shown: str) -> Reading:
     meta: dict[str, int] = {}
     for key in ("tags", "guid", "notetype", "deck"):
         value = options.get(f"{key} column", "")
-        if value.isdigit():
-            meta[key] = int(value) - 1
+        column = whole_number(value)  # "²" or 5,000 digits in a header: no such column
+        if column is not None:
+            meta[key] = column - 1
     reading = Reading()
     for number, row in enumerate(_rows(lines, delimiter, shown), len(options) + 1):
         where = f"{shown}:{number}"

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from genai_cli.knowledge.model import Contrast, Entry, Quote
 from genai_cli.knowledge.names import normalize
+from genai_cli.knowledge.yamlsafe import quoted
 
 
 def _names(entry: Entry) -> Iterable[str]:
@@ -33,7 +34,7 @@ def slug_problems(entries: Sequence[Entry]) -> list[Blame]:
             problems.append(
                 (
                     entry,
-                    f"{entry.location}: {entry.kind} {entry.slug!r}: slug already used by"
+                    f"{entry.location}: {entry.kind} {quoted(entry.slug)}: slug already used by"
                     f" {first.kind} at {first.location}",
                 )
             )
@@ -52,8 +53,9 @@ def name_problems(entries: Sequence[Entry]) -> list[Blame]:
                 problems.append(
                     (
                         entry,
-                        f"{entry.location}: {entry.kind} {entry.slug!r}: name or alias {name!r} is"
-                        f" already a name of {owner.kind} {owner.slug!r} ({owner.location})",
+                        f"{entry.location}: {entry.kind} {quoted(entry.slug)}: name or alias"
+                        f" {quoted(name)} is already a name of {owner.kind}"
+                        f" {quoted(owner.slug)} ({owner.location})",
                     )
                 )
     return problems
@@ -70,7 +72,7 @@ def closest(target: str, known: Iterable[str]) -> str | None:
 def _unknown(target: str, known: Mapping[str, Entry]) -> str:
     guess = closest(target, known)
     hint = f"; did you mean {guess}?" if guess else ""
-    return f"{target!r} is not a known entry{hint}"
+    return f"{quoted(target)} is not a known entry{hint}"
 
 
 def links(entry: Entry) -> list[tuple[str, str]]:
@@ -88,7 +90,7 @@ def link_problems(entries: Iterable[Entry], known: Mapping[str, Entry]) -> list[
     problems: list[Blame] = []
     for entry in entries:
         for field_name, target in links(entry):
-            where = f"{entry.location}: {entry.kind} {entry.slug!r}: {field_name}"
+            where = f"{entry.location}: {entry.kind} {quoted(entry.slug)}: {field_name}"
             if target not in known:
                 problems.append((entry, f"{where} {_unknown(target, known)}"))
             elif target == entry.slug:
@@ -106,18 +108,20 @@ def contrast_problems(entries: Iterable[Entry], known: Mapping[str, Entry]) -> l
     for entry in entries:
         if not isinstance(entry, Contrast):
             continue
-        where = f"{entry.location}: contrast {entry.slug!r}: between"
+        where = f"{entry.location}: contrast {quoted(entry.slug)}: between"
         for target in entry.between:
             other = known.get(target)
             if other is None:
                 problems.append((entry, f"{where} {_unknown(target, known)}"))
             elif other.kind not in CONTRASTABLE:
                 problems.append(
-                    (entry, f"{where} {target!r} is a {other.kind}, not a term or algorithm")
+                    (entry, f"{where} {quoted(target)} is a {other.kind}, not a term or algorithm")
                 )
         first = sets.setdefault(frozenset(entry.between), entry)
         if first is not entry:
-            problems.append((entry, f"{where} names the same entries as contrast {first.slug!r}"))
+            problems.append(
+                (entry, f"{where} names the same entries as contrast {quoted(first.slug)}")
+            )
     return problems
 
 

@@ -28,7 +28,7 @@ from genai_cli.knowledge.model import (
 )
 from genai_cli.knowledge.names import normalize
 from genai_cli.knowledge.schema import Parsed, parse_text
-from genai_cli.knowledge.yamlsafe import MAX_BYTES
+from genai_cli.knowledge.yamlsafe import MAX_BYTES, quoted
 from genai_cli.paths import bundled_data_dir, display_path
 
 DATA_SUFFIXES = (".yaml", ".yml")
@@ -365,6 +365,7 @@ class _Seen:
         self.names: dict[tuple[str, str], Entry] = {}
         self.aliases: dict[tuple[str, str], Entry] = {}
         self.slugs: dict[str, Entry] = {}
+        self.bundled: dict[str, Entry] = {}
 
     def add(self, entry: Entry) -> None:
         self.names.setdefault((entry.kind, normalize(entry.label)), entry)
@@ -372,6 +373,8 @@ class _Seen:
             self.aliases.setdefault((entry.kind, normalize(alias)), entry)
         if entry.deck is not None:
             self.slugs.setdefault(entry.slug, entry)
+        else:
+            self.bundled.setdefault(entry.slug, entry)
 
     @staticmethod
     def _other(table: Mapping[tuple[str, str], Entry], entry: Entry, name: str) -> Entry | None:
@@ -383,14 +386,23 @@ class _Seen:
     def twins(self, entry: Entry) -> list[str]:
         def ref(other: Entry) -> str:
             if other.deck is None:  # bundled: its slug says it all, not an install path
-                return f"bundled {other.kind} {other.slug!r}"
-            return f"{other.kind} {other.slug!r} ({other.location})"
+                return f"bundled {other.kind} {quoted(other.slug)}"
+            return f"{other.kind} {quoted(other.slug)} ({other.location})"
 
-        head = f"{entry.location}: warning: {entry.kind} {entry.slug!r}"
+        head = f"{entry.location}: warning: {entry.kind} {quoted(entry.slug)}"
         out: list[str] = []
         twin = self.slugs.get(entry.slug)
         if twin is not None and twin.path != entry.path:
-            out.append(f"{head}: slug also in deck {twin.location}; the deck loaded last wins")
+            out.append(
+                f"{head}: slug also in deck {twin.location}; the deck loaded last wins"
+                + _kind_change(twin, entry)
+            )
+        bundled = self.bundled.get(entry.slug)
+        if twin is None and bundled is not None:
+            out.append(
+                f"{head}: replaces the bundled {bundled.kind} of that slug"
+                + _kind_change(bundled, entry)
+            )
         told: list[Entry] = []  # one warning per pair of entries is enough
 
         def tell(other: Entry | None, message: str) -> None:
@@ -401,8 +413,15 @@ class _Seen:
         tell(self._other(self.names, entry, entry.label), "same name as")
         tell(
             self._other(self.aliases, entry, entry.label),
-            f"name {entry.label!r} is an alias of",
+            f"name {quoted(entry.label)} is an alias of",
         )
         for alias in entry.aliases:
-            tell(self._other(self.names, entry, alias), f"alias {alias!r} is the name of")
+            tell(self._other(self.names, entry, alias), f"alias {quoted(alias)} is the name of")
         return out
+
+
+def _kind_change(earlier: Entry, entry: Entry) -> str:
+    """The clause saying an override changes the kind (a term becoming a myth)."""
+    if earlier.kind == entry.kind:
+        return ""
+    return f", turning a {earlier.kind} into a {entry.kind}"

@@ -258,7 +258,9 @@ def name_keys(entries: Iterable[_E]) -> dict[str, _E]:
     keys: dict[str, _E] = {}
     for entry in entries:
         for name in names_of(entry):
-            keys.setdefault(normalize(name), entry)
+            key = normalize(name)
+            if key:  # a name of punctuation only names nothing
+                keys.setdefault(key, entry)
     return keys
 
 

@@ -6,6 +6,7 @@ entries and ``file:line: what is wrong`` problems out. No file system access her
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,7 @@ from genai_cli.knowledge.model import (
     Source,
 )
 from genai_cli.knowledge.names import is_slug
-from genai_cli.knowledge.yamlsafe import LList, LMap, Plain, YamlError, read_yaml
+from genai_cli.knowledge.yamlsafe import LList, LMap, Plain, YamlError, quoted, read_yaml
 
 
 class _Problem(Exception):
@@ -36,7 +37,10 @@ def _describe(value: Any) -> str:
     if isinstance(value, Plain):
         if value.kind == "null":
             return "empty"
-        return f"read by YAML as a {value.kind} ({value.text!r}); put it in quotes if text is meant"
+        return (
+            f"read by YAML as a {value.kind} ({quoted(value.text)});"
+            " put it in quotes if text is meant"
+        )
     if isinstance(value, LMap):
         return "a mapping"
     if isinstance(value, LList):
@@ -44,10 +48,15 @@ def _describe(value: Any) -> str:
     return f"{type(value).__name__}"
 
 
+def _visible(text: str) -> bool:
+    """Whether ``text`` shows anything: not only spaces and invisible format characters."""
+    return any(not c.isspace() and unicodedata.category(c) != "Cf" for c in text)
+
+
 def _text(value: Any, *, empty_ok: bool = False) -> str:
     if not isinstance(value, str):
         raise _Problem(f"must be text, but is {_describe(value)}", getattr(value, "line", 0))
-    if not empty_ok and not value.strip():
+    if not empty_ok and not _visible(value):
         raise _Problem("must not be empty")
     return value.strip() if not empty_ok else value
 
@@ -55,7 +64,7 @@ def _text(value: Any, *, empty_ok: bool = False) -> str:
 def _slug(value: Any) -> str:
     text = _text(value)
     if not is_slug(text):
-        raise _Problem(f"{text!r} is not a slug (lower-case letters, digits, single hyphens)")
+        raise _Problem(f"{quoted(text)} is not a slug (lower-case letters, digits, single hyphens)")
     return text
 
 
@@ -86,7 +95,7 @@ def _lines(value: Any) -> tuple[str, ...]:
 def _origin(value: Any) -> str:
     text = _text(value)
     if text not in ORIGINS:
-        raise _Problem(f"must be one of {', '.join(ORIGINS)}, not {text!r}")
+        raise _Problem(f"must be one of {', '.join(ORIGINS)}, not {quoted(text)}")
     return text
 
 
@@ -97,12 +106,12 @@ def _mapping(value: Any, fields: Sequence[str]) -> LMap:
     if unknown:
         key = unknown[0]
         raise _Problem(
-            f"unknown field {key!r} (expected {', '.join(fields)})",
+            f"unknown field {quoted(key)} (expected {', '.join(fields)})",
             value.key_lines[key],
         )
     missing = [f for f in fields if f not in value]
     if missing:
-        raise _Problem(f"missing field {missing[0]!r}", value.line)
+        raise _Problem(f"missing field {quoted(missing[0])}", value.line)
     return value
 
 
@@ -129,12 +138,13 @@ def _complexity(value: Any) -> Any:
             meanings[symbol] = _text(meaning)
         except _Problem as problem:
             raise _Problem(
-                f"variable {symbol!r} {problem.message}", variables.key_lines[symbol]
+                f"variable {quoted(symbol)} {problem.message}", variables.key_lines[symbol]
             ) from None
     try:
         return parse_complexity(_text(mapping["stated"]), meanings)
     except ComplexityError as exc:
-        raise _Problem(str(exc), mapping.key_lines["stated"]) from None
+        # The field name already says "complexity": not "complexity complexity 'O(n)'".
+        raise _Problem(str(exc).removeprefix("complexity "), mapping.key_lines["stated"]) from None
 
 
 # Limits of the contrasts kind (docs/data-format.md).
@@ -150,7 +160,7 @@ def _between(value: Any) -> tuple[str, ...]:
         raise _Problem(f"must name {low} to {high} entries, not {len(slugs)}")
     repeated = [s for i, s in enumerate(slugs) if s in slugs[:i]]
     if repeated:
-        raise _Problem(f"names {repeated[0]!r} twice")
+        raise _Problem(f"names {quoted(repeated[0])} twice")
     return slugs
 
 
@@ -204,13 +214,13 @@ def _check_contrast(values: dict[str, Any], item: LMap) -> list[_Problem]:
         if len(point.values) != len(between):
             problems.append(
                 _Problem(
-                    f"points: point {number} ({point.aspect!r}) has {len(point.values)} values"
-                    f" for {len(between)} entries in between",
+                    f"points: point {number} ({quoted(point.aspect)}) has"
+                    f" {len(point.values)} values for {len(between)} entries in between",
                     where,
                 )
             )
         if point.aspect.casefold() in seen:
-            problems.append(_Problem(f"points: aspect {point.aspect!r} appears twice", where))
+            problems.append(_Problem(f"points: aspect {quoted(point.aspect)} appears twice", where))
         seen.add(point.aspect.casefold())
     return problems
 
@@ -225,7 +235,7 @@ def _key_points(value: Any) -> tuple[str, ...]:
 def _level(value: Any) -> str:
     text = _text(value)
     if text not in LEVELS:
-        raise _Problem(f"must be one of {', '.join(LEVELS)}, not {text!r}")
+        raise _Problem(f"must be one of {', '.join(LEVELS)}, not {quoted(text)}")
     return text
 
 
@@ -322,7 +332,8 @@ def parse_text(data: str | bytes, path: str, deck: str | None = None) -> Parsed:
         key_line = root.key_lines[kind]
         if kind not in KINDS:
             problems.append(
-                f"{path}:{key_line}: unknown kind {kind!r} (expected one of: {', '.join(KINDS)})"
+                f"{path}:{key_line}: unknown kind {quoted(kind)}"
+                f" (expected one of: {', '.join(KINDS)})"
             )
             continue
         if isinstance(items, Plain) and items.kind == "null":
@@ -347,7 +358,7 @@ def parse_text(data: str | bytes, path: str, deck: str | None = None) -> Parsed:
 def _entry_label(kind: str, item: Any, index: int) -> str:
     slug = item.get("slug") if isinstance(item, LMap) else None
     if isinstance(slug, str) and slug:
-        return f"{_singular(kind)} {slug!r}"
+        return f"{_singular(kind)} {quoted(slug)}"
     return f"{_singular(kind)} #{index + 1}"
 
 
@@ -367,10 +378,10 @@ def _entry(kind: str, item: Any, path: str, line: int, deck: str | None) -> Entr
     problems: list[_Problem] = []
     for key in item:
         if key not in known:
-            problems.append(_Problem(f"unknown field {key!r}", item.key_lines[key]))
+            problems.append(_Problem(f"unknown field {quoted(key)}", item.key_lines[key]))
     for key in ("slug", *required):
         if key not in item:
-            problems.append(_Problem(f"missing field {key!r}", item.line))
+            problems.append(_Problem(f"missing field {quoted(key)}", item.line))
     values: dict[str, Any] = {}
     for key, parse in known.items():
         if key not in item:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import fields
 from typing import Any
 
@@ -54,5 +55,13 @@ def entry_to_json(entry: Entry) -> dict[str, Any]:
             {"symbol": f.symbol, "exponent": f.exponent, "meaning": f.meaning}
             for f in entry.complexity.factors
         ]
-    data["deck"] = entry.deck
+    data["deck"] = json_path(entry.deck)
     return data
+
+
+def json_path(shown: str | None) -> str | None:
+    """A path for ``--json``: absolute, so a script gets the same value from any directory.
+
+    Messages show paths relative to the working directory; JSON does not.
+    """
+    return None if shown is None else os.path.abspath(shown)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from genai_cli.errors import NotFoundError
+from genai_cli.errors import NotFoundError, UsageError
 from genai_cli.knowledge.model import (
     Contrast,
     Entry,
@@ -16,10 +15,9 @@ from genai_cli.knowledge.model import (
     Term,
     name_keys,
 )
-from genai_cli.knowledge.names import normalize
+from genai_cli.knowledge.names import fold_words, normalize
 
 SEARCHABLE = ("terms", "algorithms", "concepts", "applications", "myths", "questions", "cloze")
-_WORD = re.compile(r"[0-9a-z]+")
 
 
 E = TypeVar("E", bound=Entry)
@@ -44,10 +42,16 @@ class Index(Generic[E]):
         return len(self._by_key)
 
     def find(self, name: str) -> E | None:
-        return self._by_key.get(normalize(name))
+        key = normalize(name)
+        return self._by_key.get(key) if key else None
 
     def resolve(self, name: str) -> E:
-        """The entry called ``name``, or NotFoundError with up to three suggestions."""
+        """The entry called ``name``, or NotFoundError with up to three suggestions.
+
+        A name with no letters or digits (``""``, ``"!!!"``) is a UsageError: it names nothing.
+        """
+        if not normalize(name):
+            raise UsageError(f"{name!r} is not a {self.noun} name: it has no letters or digits")
         found = self.find(name)
         if found is not None:
             return found
@@ -115,14 +119,19 @@ def _fields(entry: Entry) -> list[tuple[str, str, float]]:
 
 
 def query_words(query: str) -> list[str]:
-    return list(dict.fromkeys(_WORD.findall(query.casefold())))
+    return list(dict.fromkeys(fold_words(query)))
 
 
 def _word_matches(word: str, words: Sequence[str]) -> bool:
+    # Scripts written without spaces (Chinese, Japanese) put several words in one run of
+    # letters, so a non-ASCII word of two or more letters matches anywhere inside one.
+    inside = not word.isascii() and len(word) >= 2
     for candidate in words:
         if candidate == word:
             return True
         if len(word) >= 3 and candidate.startswith(word):
+            return True
+        if inside and word in candidate:
             return True
         if len(candidate) >= 4 and word.startswith(candidate) and len(word) - len(candidate) <= 2:
             return True  # "transformers" finds "transformer"
@@ -145,8 +154,7 @@ def search(kb: KnowledgeBase, query: str, limit: int = 20) -> list[Hit]:
             score = 0.0
             best: tuple[float, str, str] | None = None
             for name, text, weight in _fields(entry):
-                folded = text.casefold()
-                text_words = _WORD.findall(folded)
+                text_words = fold_words(text)
                 hits = [w for w in words if _word_matches(w, text_words)]
                 if not hits:
                     continue
@@ -267,7 +275,7 @@ def _vocabulary(kb: KnowledgeBase) -> list[str]:
         for kind in SEARCHABLE:
             for entry in kb.of_kind(kind):
                 for _name, text, _weight in _fields(entry):
-                    seen.update(dict.fromkeys(w for w in _WORD.findall(text.casefold())))
+                    seen.update(dict.fromkeys(fold_words(text)))
         words = kb._memo[key] = [w for w in seen if len(w) >= 3]
     return words
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from genai_cli.errors import UsageError
 from genai_cli.knowledge.clozetext import deletions, masked
 from genai_cli.knowledge.model import Cloze, KnowledgeBase, Question
+from genai_cli.knowledge.names import whole_number
 from genai_cli.study.interview import INTERVIEW, interview_card
 from genai_cli.study.questions import (
     FLASHCARD,
@@ -32,7 +33,7 @@ def cloze_kind(number: int) -> str:
 
 def _cloze_number(kind: str) -> int | None:
     head, _, number = kind.partition("-")
-    return int(number) if head == CLOZE and number.isdigit() else None
+    return whole_number(number) if head == CLOZE else None
 
 
 def candidates(kb: KnowledgeBase, topic: str) -> list[CardRef]:

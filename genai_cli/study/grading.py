@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from genai_cli.knowledge.names import normalize
+from genai_cli.knowledge.names import normalize, whole_number
 from genai_cli.study.questions import (
     AGAIN,
     CLOSE_RATIO,
@@ -16,19 +16,18 @@ from genai_cli.study.questions import (
 )
 
 _CLOSE_MIN_LENGTH = 5  # shorter names (acronyms) must be typed exactly
-_MAX_OPTION_NUMBER = 3  # digits: longer "numbers" are not options (and int() may refuse them)
 
 
 def option_index(question: Question, text: str) -> int | None:
     """The 0-based option a response names: ``1``-``4``, ``a``-``d``, or an option's text.
 
-    Only ASCII digits count (``²`` and ``١`` are digits to Python, not option numbers), and
-    only a few of them (``int()`` refuses numbers of more than 4,300 digits).
+    ``²``, ``①``, Arabic-Indic digits or a 5,000-digit number are digits to Python but not
+    option numbers (:func:`whole_number`): not an option, never an internal error.
     """
     count = len(question.options)
-    if text.isascii() and text.isdigit() and len(text) <= _MAX_OPTION_NUMBER:
-        number = int(text)
-        return number - 1 if 1 <= number <= count else None
+    if text.isdigit():
+        number = whole_number(text)
+        return number - 1 if number is not None and 1 <= number <= count else None
     if len(text) == 1 and "a" <= text.casefold() <= "z":
         index = ord(text.casefold()) - ord("a")
         return index if index < count else None
@@ -41,9 +40,11 @@ def option_index(question: Question, text: str) -> int | None:
     return None
 
 
-def _rating(text: str) -> int | None:
-    if text.isascii() and text.isdigit() and len(text) <= _MAX_OPTION_NUMBER:
-        number = int(text)
+def parse_rating(text: str) -> int | None:
+    """A rating: 1-4 or a name (or its start) of Again, Hard, Good, Easy, else None."""
+    text = text.strip()
+    if text.isdigit():  # also ², ① or a 5,000-digit number: not a rating
+        number = whole_number(text)
         return number if number in RATING_NAMES else None
     folded = text.casefold()
     for number, name in RATING_NAMES.items():
@@ -66,7 +67,7 @@ def _closest(typed: str, accepted: Iterable[str]) -> str | None:
 
 
 def _grade_flashcard(text: str) -> Outcome | None:
-    rating = _rating(text)
+    rating = parse_rating(text)
     if rating is None:
         return None
     return Outcome(rating != AGAIN, rating, RATING_NAMES[rating])

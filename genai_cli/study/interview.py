@@ -16,6 +16,8 @@ from typing import Any, Literal, Protocol
 
 from genai_cli.errors import UsageError
 from genai_cli.knowledge.model import LEVELS, KnowledgeBase, Question, Term
+from genai_cli.knowledge.yamlsafe import clean
+from genai_cli.study.grading import parse_rating
 from genai_cli.study.questions import AGAIN, GOOD, RATING_NAMES, CardRef, card_id
 from genai_cli.study.scheduler import CardState, review
 from genai_cli.study.store import ReviewRecord, Store
@@ -93,15 +95,9 @@ def coverage(answer: str, points: Sequence[str]) -> tuple[bool, ...]:
 
 
 def parse_grade(text: str) -> int | None:
-    """A self-grade: 1-4 or a name (or its start) of Again, Hard, Good, Easy."""
-    text = text.strip()
-    if text.isdigit():
-        return int(text) if int(text) in RATING_NAMES else None
-    folded = text.casefold()
-    for number, name in RATING_NAMES.items():
-        if folded and name.casefold().startswith(folded):
-            return number
-    return None
+    """A self-grade: 1-4 or a name (or its start) of Again, Hard, Good, Easy; graded as a
+    flashcard is."""
+    return parse_rating(text)
 
 
 class Interviewer(Protocol):
@@ -228,7 +224,9 @@ class History:
 
 def history(kb: KnowledgeBase, store: Store, question: Question) -> History:
     rows = store.typed_answers(interview_card(question.slug))
-    return History(question, tuple((r.answered_at, r.text, r.rating) for r in rows))
+    # progress.db may not be genai's own: its text is data, cleaned like deck text before
+    # it reaches a terminal or JSON (no escape, C1 or bidi control from it).
+    return History(question, tuple((r.answered_at, clean(r.text), r.rating) for r in rows))
 
 
 def answered_questions(kb: KnowledgeBase, store: Store) -> list[tuple[Question, int, datetime]]:

@@ -10,6 +10,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal, get_args
 
 from genai_cli.study.scheduler import CardState, utc
 
@@ -75,6 +76,10 @@ MIGRATIONS: tuple[str, ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
+# How a session ended (sessions.stopped; NULL while it runs, or if it was killed).
+Stopped = Literal["done", "end-of-input", "interrupted", "quit"]
+STOPPED: tuple[str, ...] = get_args(Stopped)
+
 
 def ts(moment: datetime) -> str:
     """Fixed-width UTC text, so that text order is time order in SQL."""
@@ -126,7 +131,7 @@ class SessionRecord:
     id: int
     started_at: datetime
     finished_at: datetime | None
-    stopped: str | None
+    stopped: Stopped | None
     planned: tuple[str, ...]
     resumed: bool
 
@@ -174,6 +179,7 @@ def state_json(state: CardState | None) -> str | None:
 
 
 def state_from_json(card_id: str, text: str | None) -> CardState | None:
+    """A card's state kept with a review (checked first: storecheck.previous_ok)."""
     if text is None:
         return None
     data = json.loads(text)
@@ -192,36 +198,30 @@ def state_from_json(card_id: str, text: str | None) -> CardState | None:
     )
 
 
+def review_row(row: sqlite3.Row) -> ReviewRecord:
+    """A ``reviews`` row as a record (checked first: storecheck.review_row_ok)."""
+    return ReviewRecord(
+        row["card_id"],
+        datetime.fromisoformat(row["reviewed_at"]),
+        row["rating"],
+        bool(row["correct"]),
+        bool(row["close"]),
+        row["answer"],
+        row["duration_ms"],
+        row["session_id"],
+        row["id"],
+    )
+
+
 def session_row(row: sqlite3.Row) -> SessionRecord:
+    """A ``sessions`` row as a record (checked first: storecheck.session_row_ok)."""
     started = dt(row["started_at"])
     assert started is not None
-    try:
-        planned = json.loads(row["planned"])
-    except ValueError:
-        planned = []
-    if not isinstance(planned, list):
-        planned = []
     return SessionRecord(
         row["id"],
         started,
         dt(row["finished_at"]),
         row["stopped"],
-        tuple(str(p) for p in planned),
+        tuple(json.loads(row["planned"])),
         bool(row["resumed"]),
-    )
-
-
-def card_row(row: sqlite3.Row) -> CardState:
-    due = dt(row["due"])
-    assert due is not None
-    return CardState(
-        row["card_id"],
-        row["state"],
-        row["step"],
-        row["stability"],
-        row["difficulty"],
-        due,
-        dt(row["last_review"]),
-        row["reps"],
-        row["lapses"],
     )

@@ -17,10 +17,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import Literal, Protocol
+from typing import Protocol
 
 from genai_cli.errors import StoreError
 from genai_cli.knowledge.model import KnowledgeBase
+from genai_cli.knowledge.yamlsafe import clean
 from genai_cli.study.grading import grade
 from genai_cli.study.questions import (
     AGAIN,
@@ -33,9 +34,8 @@ from genai_cli.study.questions import (
     split_card_id,
 )
 from genai_cli.study.scheduler import CardState, is_due, new_card, preview, review
-from genai_cli.study.store import Recorded, ReviewRecord, SessionRecord, Store
+from genai_cli.study.store import Recorded, ReviewRecord, SessionRecord, Stopped, Store
 
-Stopped = Literal["done", "end-of-input", "interrupted", "quit"]
 RELEARN_GAP = 3  # a missed card comes back after this many other cards (or at the end)
 LEECH_THRESHOLD = 8  # lapses that make a card a leech (Anki's default)
 _LEARNING_STATES = (1, 3)  # fsrs: Learning, Relearning
@@ -344,20 +344,17 @@ def last_summary(store: Store, kb: KnowledgeBase, now: datetime) -> Summary | No
     states = store.cards()
     answered = []
     for record in store.session_reviews(last.id):
-        kind, slug = split_card_id(record.card_id)
+        # progress.db may not be genai's own: its card ids and answers are data, cleaned
+        # like deck text before they reach a terminal or JSON (C1).
+        card_id = clean(record.card_id)
+        kind, slug = split_card_id(card_id)
         entry = kb.get(slug)
         title = entry.label if entry is not None else slug
-        question = Question(
-            record.card_id, kind, slug, title, "", entry_kind=entry.kind if entry else ""
-        )
-        outcome = Outcome(record.correct, record.rating, record.answer, record.close)
-        state = states.get(record.card_id) or new_card(record.card_id, now)
+        question = Question(card_id, kind, slug, title, "", entry_kind=entry.kind if entry else "")
+        outcome = Outcome(record.correct, record.rating, clean(record.answer), record.close)
+        state = states.get(record.card_id) or new_card(card_id, now)
         answered.append(Answered(question, outcome, state))
-    stopped: Stopped = "done"
-    if last.stopped in ("end-of-input", "interrupted", "quit"):
-        stopped = last.stopped  # type: ignore[assignment]
-    elif last.stopped is None:
-        stopped = "interrupted"
+    stopped: Stopped = last.stopped or "interrupted"  # not set: killed while it ran
     return Summary(
         tuple(answered),
         len(last.planned),

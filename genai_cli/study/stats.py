@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from genai_cli.errors import NotFoundError
 from genai_cli.knowledge.model import KnowledgeBase, Term
+from genai_cli.knowledge.yamlsafe import clean
 from genai_cli.study.questions import split_card_id
 from genai_cli.study.scheduler import REVIEW, CardState, is_due, retrievability, utc
 from genai_cli.study.selection import LEECH_THRESHOLD, is_leech
@@ -78,9 +79,17 @@ def _mean(values: Iterable[float]) -> float | None:
     return sum(items) / len(items) if items else None
 
 
+def _parts(card_id: str) -> tuple[str, str]:
+    """A card id's kind and slug. Card ids come from progress.db, which may not be
+    genai's own: data, cleaned like deck text before they reach a terminal (or JSON,
+    which keeps C1 and bidi raw)."""
+    kind, slug = split_card_id(card_id)
+    return clean(kind), clean(slug)
+
+
 def _title(kb: KnowledgeBase, slug: str) -> str:
     entry = kb.get(slug)
-    return entry.label if entry is not None else slug
+    return entry.label if entry is not None else clean(slug)
 
 
 def failure_scores(reviews: Sequence[ReviewRecord]) -> dict[str, tuple[float, int, int]]:
@@ -166,10 +175,10 @@ def compute(
     recall = {s.card_id: retrievability(s, now) for s in seen}
     weakest = []
     for state, (_score, failures, looked) in rank_weakest(active, reviews, now)[:WEAKEST]:
-        kind, slug = split_card_id(state.card_id)
+        kind, slug = _parts(state.card_id)
         weakest.append(
             Weak(
-                state.card_id,
+                clean(state.card_id),
                 kind,
                 slug,
                 _title(kb, slug),
@@ -182,8 +191,8 @@ def compute(
         )
     leeches = []
     for state in sorted(leech_states, key=lambda s: (-s.lapses, s.card_id)):
-        kind, slug = split_card_id(state.card_id)
-        leeches.append(Leech(state.card_id, kind, slug, _title(kb, slug), state.lapses))
+        kind, slug = _parts(state.card_id)
+        leeches.append(Leech(clean(state.card_id), kind, slug, _title(kb, slug), state.lapses))
     per_day = Counter(_local_day(r.reviewed_at, tz) for r in reviews)
     days = [today - timedelta(days=n) for n in range(HISTORY_DAYS - 1, -1, -1)]
     return Stats(

@@ -12,31 +12,31 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote
 
 from genai_cli.errors import StoreError
 from genai_cli.paths import display_path, progress_db
+from genai_cli.study import storecheck
 from genai_cli.study.rows import (
     MIGRATIONS,
     SCHEMA_VERSION,
     Recorded,
     ReviewRecord,
     SessionRecord,
+    Stopped,
     TypedAnswer,
-    card_row,
     put_card,
+    review_row,
     session_row,
     state_from_json,
     state_json,
     ts,
 )
-from genai_cli.study.scheduler import CardState, utc
+from genai_cli.study.scheduler import CardState
 
 __all__ = [
     "MIGRATIONS",
@@ -44,6 +44,7 @@ __all__ = [
     "Recorded",
     "ReviewRecord",
     "SessionRecord",
+    "Stopped",
     "Store",
     "TypedAnswer",
     "default_path",
@@ -57,57 +58,6 @@ def default_path() -> Path:
     return progress_db()
 
 
-class _Corrupt(Exception):
-    pass
-
-
-def _peek_version(path: Path) -> int:
-    """The schema version of an existing file, read-only; _Corrupt if it is not a database.
-
-    Without a WAL file next to it the file is complete, and is opened ``immutable`` so that
-    not even an empty -wal or -shm file is created beside a database we may refuse.
-    """
-    wal = path.with_name(path.name + "-wal")
-    uri = f"file:{quote(str(path))}?mode=ro" + ("" if wal.exists() else "&immutable=1")
-    try:
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    except sqlite3.OperationalError as exc:
-        raise StoreError(f"cannot open {display_path(path)}: {exc}") from exc
-    try:
-        version: int = conn.execute("PRAGMA user_version").fetchone()[0]
-        check = conn.execute("PRAGMA quick_check").fetchone()[0]
-    except sqlite3.OperationalError as exc:
-        raise StoreError(f"cannot read {display_path(path)}: {exc}") from exc
-    except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed"
-        raise _Corrupt(str(exc)) from exc
-    finally:
-        conn.close()
-    if check != "ok":
-        raise _Corrupt(check)
-    return version
-
-
-def _aside_name(path: Path, label: str, now: datetime) -> Path:
-    stamp = utc(now).strftime("%Y%m%dT%H%M%SZ")
-    candidate = path.with_name(f"{path.name}.{label}-{stamp}")
-    number = 1
-    while candidate.exists():
-        number += 1
-        candidate = path.with_name(f"{path.name}.{label}-{stamp}-{number}")
-    return candidate
-
-
-def _move_aside(path: Path, now: datetime) -> Path:
-    """Rename the database (and its WAL files) to a timestamped name next to it."""
-    aside = _aside_name(path, "corrupt", now)
-    os.replace(path, aside)
-    for suffix in ("-wal", "-shm"):
-        extra = path.with_name(path.name + suffix)
-        if extra.exists():
-            os.replace(extra, aside.with_name(aside.name + suffix))
-    return aside
-
-
 class Store:
     """An open progress database. Use :func:`open_store`."""
 
@@ -115,6 +65,7 @@ class Store:
         self.path = path
         self._conn = conn
         self.notices = notices  # one-line warnings for the user (a corrupt file moved aside)
+        self._identity: tuple[int, int] | None = None  # set by open_store: (device, inode)
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -128,17 +79,25 @@ class Store:
         self.close()
 
     @contextmanager
-    def _immediate(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken at once so that concurrent writers queue up."""
+    def _immediate(self, unsaved: str = "nothing was changed") -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once so that concurrent writers queue up.
+
+        Inside it, before anything is written, the file must still be the one opened
+        (M5): ``unsaved`` says what that refusal means for the learner.
+        """
         conn = self._conn
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise StoreError(f"{display_path(self.path)}: {exc}") from exc
         try:
+            self._check_same_file(unsaved)
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
+        except BaseException as exc:
+            with suppress(sqlite3.Error):  # the failure below is the one to report
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):  # "attempt to write a readonly database"
+                raise StoreError(f"{display_path(self.path)}: {exc}") from exc
             raise
         try:
             conn.execute("COMMIT")
@@ -156,36 +115,26 @@ class Store:
                 current: int = conn.execute("PRAGMA user_version").fetchone()[0]
                 if current >= SCHEMA_VERSION:
                     return
-                for statement in _statements(MIGRATIONS[current]):
+                for statement in storecheck.statements(MIGRATIONS[current]):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {current + 1}")
 
     # -- reading -------------------------------------------------------------------------
 
     def cards(self) -> dict[str, CardState]:
+        """Every card whose row genai could have written; other rows are skipped."""
         rows = self._query("SELECT * FROM cards")
-        return {row["card_id"]: card_row(row) for row in rows}
+        checked = (storecheck.checked_card(row) for row in rows)
+        return {card.card_id: card for card in checked if card is not None}
 
     def card(self, card_id: str) -> CardState | None:
         rows = self._query("SELECT * FROM cards WHERE card_id = ?", (card_id,))
-        return card_row(rows[0]) if rows else None
+        return storecheck.checked_card(rows[0]) if rows else None
 
     def reviews(self) -> list[ReviewRecord]:
+        """Every logged answer whose row genai could have written; other rows are skipped."""
         rows = self._query("SELECT * FROM reviews ORDER BY id")
-        return [
-            ReviewRecord(
-                row["card_id"],
-                datetime.fromisoformat(row["reviewed_at"]),
-                row["rating"],
-                bool(row["correct"]),
-                bool(row["close"]),
-                row["answer"],
-                row["duration_ms"],
-                row["session_id"],
-                row["id"],
-            )
-            for row in rows
-        ]
+        return [review_row(row) for row in rows if storecheck.review_row_ok(row)]
 
     def session_reviews(self, session_id: int) -> list[ReviewRecord]:
         """The reviews of one session, in the order given."""
@@ -193,14 +142,59 @@ class Store:
 
     def last_session(self, *, resumable: bool = False) -> SessionRecord | None:
         """The most recent session; with ``resumable``, only if it stopped before the end
-        (quit, interrupted or killed) and has not been resumed yet."""
+        (quit, interrupted or killed) and has not been resumed yet. A latest row genai
+        could not have written means there is none (an older session is not resumed)."""
         rows = self._query("SELECT * FROM sessions ORDER BY id DESC LIMIT 1")
-        if not rows:
+        if not rows or not storecheck.session_row_ok(rows[0]):
             return None
         found = session_row(rows[0])
         if resumable and (found.resumed or found.stopped == "done"):
             return None
         return found
+
+    def unreadable_rows(self) -> int:
+        """How many rows are not ones genai writes (they are skipped)."""
+        cards = self._query("SELECT * FROM cards")
+        reviews = self._query("SELECT * FROM reviews")
+        sessions = self._query("SELECT * FROM sessions")
+        typed = len(self._query("SELECT 1 FROM typed_answers")) - len(self.typed_answers())
+        return (
+            sum(1 for r in cards if storecheck.checked_card(r) is None)
+            + sum(1 for r in reviews if not storecheck.review_row_ok(r))
+            + sum(1 for r in sessions if not storecheck.session_row_ok(r))
+            + typed
+        )
+
+    def check_writable(self) -> None:
+        """StoreError now, before any question, if answers could not be saved.
+
+        A write is tried and rolled back: file modes say nothing about a read-only mount
+        or a process that may ignore them.
+        """
+        try:
+            with self._immediate() as conn:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                conn.execute(f"PRAGMA user_version = {int(version)}")
+                raise _Probe
+        except _Probe:
+            return
+        except StoreError as exc:
+            raise StoreError(
+                f"{display_path(self.path)} cannot be written ({exc.__cause__ or exc}); nothing was"
+                " asked, so nothing is lost; make it writable or point GENAI_HOME elsewhere"
+            ) from exc
+
+    def _check_same_file(self, unsaved: str) -> None:
+        """StoreError if the database file was removed, replaced or truncated since opening.
+
+        Answers after an ``rm`` or a ``mv`` over it would be acknowledged and lost, and a
+        truncated file only noticed by the next run. Checked inside each write transaction.
+        """
+        if self._identity is not None and not storecheck.still_the_file(self.path, self._identity):
+            raise StoreError(
+                f"{display_path(self.path)} was removed, replaced or truncated while the quiz"
+                f" ran; {unsaved}"
+            )
 
     def typed_answers(self, card_id: str | None = None) -> list[TypedAnswer]:
         """Typed answers, oldest first, each with the grade its review gave (one card or all)."""
@@ -213,7 +207,7 @@ class Store:
             sql += " WHERE t.card_id = ?"
             params = (card_id,)
         rows = self._query(sql + " ORDER BY t.answered_at, t.review_id", params)
-        return [
+        return [  # rows genai could not have written are skipped, like cards and reviews
             TypedAnswer(
                 row["card_id"],
                 datetime.fromisoformat(row["answered_at"]),
@@ -221,6 +215,7 @@ class Store:
                 row["rating"],
             )
             for row in rows
+            if storecheck.typed_row_ok(row)
         ]
 
     def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
@@ -243,9 +238,9 @@ class Store:
         The state before is kept with the review, so that :meth:`undo` can restore it;
         ``typed``, an interview answer as typed, is kept with the review.
         """
-        with self._immediate() as conn:
+        with self._immediate("this answer was not saved, and the quiz stopped") as conn:
             row = conn.execute("SELECT * FROM cards WHERE card_id = ?", (card_id,)).fetchone()
-            before = card_row(row) if row else None
+            before = storecheck.checked_card(row) if row else None  # a bad row starts afresh
             state = update(before)
             put_card(conn, state)
             cursor = conn.execute(
@@ -294,25 +289,24 @@ class Store:
 
         Returns the restored state (None: the card had never been answered before).
         Refused if the card has been answered since (by another quiz running at once):
-        restoring it would lose that answer.
+        restoring it would lose that answer; and if the review's row is not one genai
+        wrote (its kept state could not be trusted).
         """
-        with self._immediate() as conn:
-            row = conn.execute(
-                "SELECT card_id, previous FROM reviews WHERE id = ?", (review_id,)
-            ).fetchone()
+        with self._immediate("nothing was undone, and the quiz stopped") as conn:
+            row = conn.execute("SELECT * FROM reviews WHERE id = ?", (review_id,)).fetchone()
             if row is None:
                 raise StoreError(f"no review {review_id} to undo")
+            if not storecheck.review_row_ok(row):
+                raise StoreError(f"cannot undo review {review_id}: genai did not write its row")
+            card_id = row["card_id"]
             later = conn.execute(
-                "SELECT count(*) FROM reviews WHERE card_id = ? AND id > ?",
-                (row["card_id"], review_id),
+                "SELECT count(*) FROM reviews WHERE card_id = ? AND id > ?", (card_id, review_id)
             ).fetchone()[0]
             if later:
-                raise StoreError(
-                    f"cannot undo: {row['card_id']} was answered again since (another quiz?)"
-                )
-            before = state_from_json(row["card_id"], row["previous"])
+                raise StoreError(f"cannot undo: {card_id} was answered again since (another quiz?)")
+            before = state_from_json(card_id, row["previous"])
             if before is None:
-                conn.execute("DELETE FROM cards WHERE card_id = ?", (row["card_id"],))
+                conn.execute("DELETE FROM cards WHERE card_id = ?", (card_id,))
             else:
                 put_card(conn, before)
             conn.execute("DELETE FROM typed_answers WHERE review_id = ?", (review_id,))
@@ -321,7 +315,7 @@ class Store:
 
     def start_session(self, now: datetime, planned: Sequence[str]) -> int:
         """Record a new session and the cards it plans to ask; returns its id."""
-        with self._immediate() as conn:
+        with self._immediate("nothing was asked, and the quiz stopped") as conn:
             cursor = conn.execute(
                 "INSERT INTO sessions (started_at, planned) VALUES (?, ?)",
                 (ts(now), json.dumps(list(planned))),
@@ -330,7 +324,7 @@ class Store:
         assert session_id is not None
         return session_id
 
-    def end_session(self, session_id: int, now: datetime, stopped: str) -> None:
+    def end_session(self, session_id: int, now: datetime, stopped: Stopped) -> None:
         with self._immediate() as conn:
             conn.execute(
                 "UPDATE sessions SET finished_at = ?, stopped = ? WHERE id = ?",
@@ -343,22 +337,30 @@ class Store:
 
     def reset(self, now: datetime) -> Path:
         """Copy the database to a timestamped backup next to it, then forget all progress."""
-        backup = _aside_name(self.path, "backup", now)
-        target = sqlite3.connect(backup)
-        try:
-            self._conn.backup(target)
-        finally:
-            target.close()
+        self.check_writable()
         with self._immediate() as conn:
-            conn.execute("DELETE FROM typed_answers")
-            conn.execute("DELETE FROM reviews")
-            conn.execute("DELETE FROM cards")
-            conn.execute("DELETE FROM sessions")
+            # Inside the write transaction: an answer committed by another quiz is either
+            # in the backup and deleted, or after the reset; never in neither file.
+            # A second, reading connection makes the copy (a connection cannot back itself up
+            # inside its own transaction); under WAL it reads past our lock.
+            backup = storecheck.claim_aside_name(self.path, "backup", now)
+            source = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            target = sqlite3.connect(backup)
+            try:
+                source.backup(target)
+            except sqlite3.Error as exc:
+                backup.unlink(missing_ok=True)
+                raise StoreError(f"cannot write {display_path(backup)}: {exc}") from exc
+            finally:
+                target.close()
+                source.close()
+            for table in ("typed_answers", "reviews", "cards", "sessions"):
+                conn.execute(f"DELETE FROM {table}")
         return backup
 
 
-def _statements(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
+class _Probe(Exception):
+    """Rolls back check_writable's trial write."""
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -397,11 +399,18 @@ def open_store(path: Path, now: datetime) -> Store:
     A corrupt file is moved aside and reported in ``Store.notices``.
     """
     notices: list[str] = []
+    storecheck.refuse_non_file(path)
     if path.exists():
         try:
-            version = _peek_version(path)
-        except _Corrupt as exc:
-            aside = _move_aside(path, now)
+            version = storecheck.peek_version(path, MIGRATIONS, BUSY_TIMEOUT_MS)
+        except storecheck.Foreign as exc:
+            aside = storecheck.move_aside(path, now, "foreign")
+            notices.append(
+                f"{display_path(path)} is not a genai progress database ({exc}); kept it"
+                f" untouched as {aside.name} and started a fresh one"
+            )
+        except storecheck.Corrupt as exc:
+            aside = storecheck.move_aside(path, now)
             notices.append(
                 f"{display_path(path)} could not be read ({exc}); kept it as "
                 f"{aside.name} and started a fresh one"
@@ -421,7 +430,17 @@ def open_store(path: Path, now: datetime) -> Store:
     store = Store(path, conn, notices)
     try:
         store.migrate()
+        store._identity = storecheck.identity(path)
+        skipped = store.unreadable_rows()
+    except OSError as exc:
+        store.close()
+        raise StoreError(f"cannot open {display_path(path)}: {exc.strerror or exc}") from exc
     except BaseException:
         store.close()
         raise
+    if skipped:
+        notices.append(
+            f"{display_path(path)}: skipped {skipped} row{'s' if skipped != 1 else ''} that"
+            " genai did not write (bad timestamps, states or numbers)"
+        )
     return store

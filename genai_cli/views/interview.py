@@ -157,7 +157,8 @@ def history_view(found: History, now: datetime, *, plain: bool) -> RenderableTyp
         lines.append(Text(f"{stamp} · {RATING_NAMES.get(rating, '?')}", style=style))
         lines.append(Text(text if text.strip() else "(skipped)"))
         lines.append(Text(""))
-    lines.pop()
+    if found.answers:
+        lines.pop()  # the blank after the last answer (not the "not answered yet" line)
     if plain:
         return Group(*lines)
     return panel(f"Your answers: {question.slug}", lines)
