@@ -245,6 +245,34 @@ class TestM6ForeignRows:
             assert store.cards()["typed:card-0"].state in (1, 2, 3)
 
 
+class TestM5LocksKept:
+    """Watching the file (M5) never costs SQLite its locks: another genai that opens and
+    closes the database while a quiz runs must not delete the WAL under it."""
+
+    def test_m5_answers_after_another_genai_closed_are_kept(self, isolated: Path) -> None:
+        path = made(isolated, cards=1)
+        with open_store(path, T0) as store:
+            answer(store, "typed:during-1")  # the same-file check ran: the file was read
+            code, _out, err = genai(isolated, "stats", "--json")
+            assert code == 0, err
+            answer(store, "typed:during-2")
+            assert reviews(path) == 3  # seen by a new connection while the quiz runs
+        assert reviews(path) == 3
+
+    def test_m5_stale_wal_of_a_replaced_file_is_dropped(self, isolated: Path) -> None:
+        """SQLite cannot checkpoint a moved file and leaves its WAL behind; read with the
+        file that replaced it, the two databases would mix."""
+        path = made(isolated, cards=1)
+        other = made(isolated / "other", cards=3)
+        with open_store(path, T0) as store:
+            answer(store, "typed:during")
+            os.replace(other, path)
+            with pytest.raises(StoreError, match="not saved"):
+                answer(store, "typed:after")
+        assert not Path(f"{path}-wal").exists()
+        assert reviews(path) == 3
+
+
 def _foreign_db(path: Path, sql: str, *, own: bool = False) -> bytes:
     """A database made by ``sql``; unless ``own`` (a fixture genai wrote), a script that
     sets version 3 or 4 runs on genai's own tables of the version before."""

@@ -65,12 +65,14 @@ class Store:
         self.path = path
         self._conn = conn
         self.notices = notices  # one-line warnings for the user (a corrupt file moved aside)
-        self._identity: tuple[int, int] | None = None  # set by open_store: (device, inode)
+        self._watch: storecheck.Watch | None = None  # set by open_store (M5)
 
     # -- lifecycle -----------------------------------------------------------------------
 
     def close(self) -> None:
         self._conn.close()
+        if self._watch is not None:  # after the connection: see storecheck.Watch
+            self._watch.close(self.path)
 
     def __enter__(self) -> Store:
         return self
@@ -190,7 +192,7 @@ class Store:
         Answers after an ``rm`` or a ``mv`` over it would be acknowledged and lost, and a
         truncated file only noticed by the next run. Checked inside each write transaction.
         """
-        if self._identity is not None and not storecheck.still_the_file(self.path, self._identity):
+        if self._watch is not None and not self._watch.still(self.path):
             raise StoreError(
                 f"{display_path(self.path)} was removed, replaced or truncated while the quiz"
                 f" ran; {unsaved}"
@@ -430,7 +432,7 @@ def open_store(path: Path, now: datetime) -> Store:
     store = Store(path, conn, notices)
     try:
         store.migrate()
-        store._identity = storecheck.identity(path)
+        store._watch = storecheck.Watch(path)
         skipped = store.unreadable_rows()
     except OSError as exc:
         store.close()

@@ -19,7 +19,9 @@ import math
 import os
 import sqlite3
 import stat
+import threading
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -64,16 +66,108 @@ def identity(path: Path) -> tuple[int, int]:
     return info.st_dev, info.st_ino
 
 
-def still_the_file(path: Path, opened: tuple[int, int]) -> bool:
-    """Whether ``path`` is still the database opened as ``opened``: not removed, replaced
-    or truncated (SQLite would go on writing to an unlinked inode, or over nothing)."""
+# Descriptors of open databases, one per file, with how many stores use each.
+_HELD: dict[tuple[int, int], list[int]] = {}
+_WAL_FILES = ("-wal", "-shm")
+_HELD_LOCK = threading.Lock()
+
+
+class Watch:
+    """Tells whether ``path`` is still the database file that was opened (M5).
+
+    It reads the header through a descriptor held while any store has the file open,
+    never through a new open and close: closing *any* descriptor of a file drops every
+    POSIX lock the process holds on it, SQLite's included, and another genai closing
+    would then take itself for the last user and delete the WAL under a running quiz.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.opened = identity(path)
+        self._wal = _identities(path)  # SQLite's WAL files, to drop if left stale
+        with _HELD_LOCK:
+            held = _HELD.get(self.opened)
+            if held is None:
+                fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+                held = _HELD[self.opened] = [fd, 0]  # a moment's replacement: see still
+            held[1] += 1
+        self._fd: int | None = held[0]
+
+    def still(self, path: Path) -> bool:
+        """Whether ``path`` is still the file opened: not removed, replaced or truncated
+        (SQLite would go on writing to an unlinked inode, or over nothing)."""
+        if self._fd is None:
+            return False
+        try:
+            same = identity(path) == self.opened == _fd_identity(self._fd)
+            header = os.pread(self._fd, len(SQLITE_HEADER), 0)
+        except OSError:
+            return False
+        return same and header == SQLITE_HEADER
+
+    def close(self, path: Path) -> None:
+        """Give the descriptor back; the last store on the file closes it (after SQLite
+        has closed its own connection, so no lock is dropped early).
+
+        If the file was removed or replaced meanwhile, SQLite leaves its WAL files behind
+        (it cannot checkpoint a moved file); the next genai would read them as the new
+        file's and mix two databases. They are removed if they are still the ones it had.
+        """
+        if self._fd is None:
+            return
+        self._fd = None
+        with _HELD_LOCK:
+            held = _HELD[self.opened]
+            held[1] -= 1
+            if held[1] > 0:
+                return
+            del _HELD[self.opened]
+            os.close(held[0])
+        try:
+            moved = identity(path) != self.opened
+        except OSError:
+            moved = True
+        if moved and _unused(Path(f"{path}-shm")):
+            for suffix, ident in _identities(path).items():
+                if self._wal.get(suffix) == ident:
+                    with suppress(OSError):
+                        Path(f"{path}{suffix}").unlink()
+
+
+_SHM_DMS = 128  # the byte of the WAL index SQLite read-locks while a connection uses it
+
+
+def _unused(shm: Path) -> bool:
+    """Whether no process uses the WAL index ``shm`` (else its files are left alone)."""
     try:
-        now = identity(path)
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
+        import fcntl
+    except ImportError:  # no POSIX locks to ask: leave the files
+        return False
+    try:
+        fd = os.open(shm, os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return True
     except OSError:
         return False
-    return now == opened and header == SQLITE_HEADER
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _SHM_DMS)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+def _identities(path: Path) -> dict[str, tuple[int, int]]:
+    found = {}
+    for suffix in _WAL_FILES:
+        with suppress(OSError):
+            found[suffix] = identity(Path(f"{path}{suffix}"))
+    return found
+
+
+def _fd_identity(fd: int) -> tuple[int, int]:
+    info = os.fstat(fd)
+    return info.st_dev, info.st_ino
 
 
 def aside_name(path: Path, label: str, now: datetime) -> Path:
