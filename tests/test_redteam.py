@@ -6,6 +6,7 @@ commit the report was written against.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import unicodedata
 from datetime import datetime, timezone
@@ -53,10 +54,18 @@ class TestC1:
         seed_progress(isolated, [*HOSTILE_IDS, "typed:latent-space"])
         conn = sqlite3.connect(isolated / "progress.db")
         conn.execute("UPDATE reviews SET answer = ?", (EVIL_ID,))
+        # A stopped session of those cards: stats --last shows it, the quiz resumes it.
+        conn.execute(
+            "INSERT INTO sessions (started_at, stopped, planned) VALUES (?, 'quit', ?)",
+            (NOW.isoformat(), json.dumps(HOSTILE_IDS)),
+        )
+        conn.execute("UPDATE reviews SET session_id = 1")
         conn.commit()
         conn.close()
         env = {"FORCE_COLOR": "1", "COLUMNS": "200"} if colour else {"COLUMNS": "200"}
         runs = [
+            ("stats", "--last"),
+            ("stats", "--last", "--json"),
             ("stats",),
             ("stats", "--json"),
             ("today",),

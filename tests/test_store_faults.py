@@ -273,6 +273,125 @@ class TestM5LocksKept:
         assert reviews(path) == 3
 
 
+def quiz_session(home: Path) -> Path:
+    """A database with one stopped quiz: two cards planned, one answered twice (so its
+    second review keeps a card state for undo)."""
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / "progress.db"
+    with open_store(path, T0) as store:
+        session = store.start_session(T0, ["typed:card-0", "typed:card-1"])
+        for _ in range(2):
+            store.answer(
+                "typed:card-0",
+                partial(review, card_id="typed:card-0", rating=GOOD, now=T0, fuzz=False),
+                ReviewRecord("typed:card-0", T0, GOOD, True, answer="x", session_id=session),
+            )
+        store.end_session(session, T0, "quit")
+    return path
+
+
+BAD_SESSIONS = [
+    "UPDATE sessions SET started_at = 'yesterday'",
+    "UPDATE sessions SET finished_at = '2024-03-01T09:00:00'",  # naive
+    "UPDATE sessions SET stopped = 'exploded'",
+    "UPDATE sessions SET planned = 'not json'",
+    "UPDATE sessions SET planned = '[1, 2]'",
+    "UPDATE sessions SET planned = '{\"a\": 1}'",
+    "UPDATE sessions SET resumed = 7",
+]
+
+
+class TestM6SessionsAndUndo:
+    """Schema 4's sessions and undo: rows genai never writes are skipped (never an internal
+    error), and an undo after the database was replaced is one clear line, nothing lost."""
+
+    def test_m6_rows_this_genai_writes_are_never_skipped(self, cli: Invoke, isolated: Path) -> None:
+        path = quiz_session(isolated)
+        with open_store(path, T0) as store:
+            assert store.unreadable_rows() == 0 and store.notices == []
+            assert [r.session_id for r in store.reviews()] == [1, 1]
+            last = store.last_session()
+            assert last is not None and last.stopped == "quit"
+        for args in (("stats", "--last"), ("stats", "--last", "--json"), ("stats",)):
+            result = cli(*args)
+            assert result.exit_code == 0 and result.stderr == "", (args, result.stderr)
+
+    @pytest.mark.parametrize("sql", BAD_SESSIONS)
+    def test_m6_bad_session_rows_are_skipped(self, cli: Invoke, isolated: Path, sql: str) -> None:
+        path = quiz_session(isolated)
+        conn = sqlite3.connect(path)
+        conn.execute(sql)
+        conn.commit()
+        conn.close()
+        with open_store(path, T0) as store:
+            assert store.last_session() is None and store.unreadable_rows() == 1
+        last = cli("stats", "--last")
+        assert last.exit_code == 0 and "No quiz yet" in last.stdout
+        assert "skipped 1 row" in last.stderr and "internal" not in last.stderr
+        assert cli("stats", "--last", "--json").stdout.strip() == "null"
+        quiz = cli("quiz", "--plain", "--mode", "typed", "-n", "2", input="x\nx\n")
+        assert quiz.exit_code == 0, quiz.stderr
+        assert "internal" not in quiz.stderr and "Resuming" not in quiz.stdout
+
+    def test_m6_undo_of_a_row_genai_did_not_write_is_refused(self, isolated: Path) -> None:
+        path = quiz_session(isolated)
+        conn = sqlite3.connect(path)
+        conn.execute("UPDATE reviews SET previous = '{\"state\": 99}' WHERE id = 2")
+        conn.commit()
+        conn.close()
+        with open_store(path, T0) as store:
+            with pytest.raises(StoreError, match="genai did not write"):
+                store.undo(2)
+            assert len(store.reviews()) == 1  # the bad row is skipped, not removed
+        assert reviews(path) == 2
+
+    @pytest.mark.parametrize("fault", ["removed", "replaced", "truncated"])
+    def test_m5_undo_after_the_database_changed(self, isolated: Path, fault: str) -> None:
+        path = made(isolated, cards=0)
+        with open_store(path, T0) as store:
+            recorded = store.answer(
+                "typed:card-0",
+                partial(review, card_id="typed:card-0", rating=GOOD, now=T0, fuzz=False),
+                ReviewRecord("typed:card-0", T0, GOOD, True, answer="x"),
+            )
+            if fault == "removed":
+                for extra in ("", "-wal", "-shm"):
+                    Path(f"{path}{extra}").unlink(missing_ok=True)
+            elif fault == "replaced":
+                other = made(isolated / "other", cards=1)
+                os.replace(other, path)
+            else:
+                os.truncate(path, 0)
+            with pytest.raises(StoreError, match=r"removed, replaced or truncated.*nothing was"):
+                store.undo(recorded.review_id)
+        if fault == "replaced":  # the file now there is untouched: its answer is kept
+            assert reviews(path) == 1
+
+    def test_m5_undo_through_the_quiz_stops_cleanly(
+        self, cli: Invoke, isolated: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """`u` after the database was replaced: one line, exit 1, the replacing file intact."""
+        from genai_cli.study import store as store_module
+
+        made(isolated, cards=0)
+        other = made(isolated / "other", cards=3)
+        original = store_module.Store.undo
+
+        def replace_then_undo(self: Store, review_id: int) -> object:
+            os.replace(other, self.path)
+            return original(self, review_id)
+
+        monkeypatch.setattr(store_module.Store, "undo", replace_then_undo)
+        result = cli(
+            "quiz", "--plain", "--mode", "choice", "-n", "3", "--seed", "1", input="1\nu\n1\n"
+        )
+        assert result.exit_code == 1
+        assert result.stderr.startswith("genai: ") and len(result.stderr.splitlines()) == 1
+        assert "nothing was undone" in result.stderr and "internal" not in result.stderr
+        assert result.stdout.count("Question") == 2  # nothing asked after the failed undo
+        assert reviews(isolated / "progress.db") == 3
+
+
 def _foreign_db(path: Path, sql: str, *, own: bool = False) -> bytes:
     """A database made by ``sql``; unless ``own`` (a fixture genai wrote), a script that
     sets version 3 or 4 runs on genai's own tables of the version before."""
