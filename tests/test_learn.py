@@ -91,7 +91,7 @@ class TestLearnCommand:
             out.index(f"{n}/3 · {name}")
             for n, name in enumerate(["Softmax", "Cross-Entropy Loss", "Perplexity"], 1)
         ]
-        questions_at = [out.index(f"Question {n} of 3") for n in (1, 2, 3)]
+        questions_at = [out.index(f"Question {n}/3") for n in (1, 2, 3)]
         assert cards_at[0] < questions_at[0] < cards_at[1] < questions_at[1] < cards_at[2]
         assert out.count("✓ Right.") == 3
         data = json.loads(cli("stats", "--json").stdout)
@@ -106,24 +106,25 @@ class TestIntroducing:
     def test_once_per_entry_and_delegates(self) -> None:
         from genai_cli.study.learn import Introducing
         from genai_cli.study.questions import Outcome, Question
+        from genai_cli.study.session import Progress, Verdict
 
         events: list[str] = []
 
         class Fake:
             extra = "from the wrapped asker"
 
-            def ask(self, question: Question, number: int, total: int) -> str | None:
+            def ask(self, question: Question, progress: Progress) -> str | None:
                 events.append(f"ask {question.slug}")
                 return "x"
 
-            def feedback(self, question: Question, outcome: Outcome) -> None:
+            def feedback(self, question: Question, outcome: Outcome, verdict: Verdict) -> None:
                 events.append(f"feedback {question.slug}")
 
         asker = Introducing(Fake(), lambda slug: events.append(f"card {slug}"))
         a = Question("typed:a", "typed", "a", "A", "?")
         b = Question("typed:b", "typed", "b", "B", "?")
         for question in (a, b, a):  # a again, as relearning would ask it
-            asker.ask(question, 1, 3)
-        asker.feedback(b, Outcome(False, 1, "x"))
+            asker.ask(question, Progress(1, 3, 0))
+        asker.feedback(b, Outcome(False, 1, "x"), Verdict())
         assert events == ["card a", "ask a", "card b", "ask b", "ask a", "feedback b"]
         assert asker.extra == "from the wrapped asker"

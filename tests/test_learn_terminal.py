@@ -40,12 +40,12 @@ def test_learn_perplexity_walks_its_prerequisites_first(isolated: Path, columns:
             zip(["Softmax", "Cross-Entropy Loss", "Perplexity"], questions, strict=True), 1
         ):
             child.expect_exact(f"{number}/3 · {name}")  # the short card comes first
-            child.expect_exact(f"Question {number} of 3")
-            child.expect_exact("Your answer:")
+            child.expect_exact(f"Question {number}/3")
+            child.expect_exact("Your answer")
             child.send("\x1b[B" * question.options.index(question.answer))  # arrow down
             child.send("\r")
             child.expect_exact("✓ Right.")
-        child.expect_exact("3/3 right")
+        child.expect_exact("3/3 right first time")
         child.expect(pexpect.EOF)
     finally:
         child.close()

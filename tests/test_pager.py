@@ -116,16 +116,20 @@ class TestInteractiveSessions:
         [
             (
                 ["quiz", "--plain", "--mode", "typed", "--topic", "terms", "-n", "2"],
-                ["no idea", "no idea"],
+                ["no idea", "no idea", None],  # misses come back: end of input stops
                 "0/2 right",
             ),
-            (["learn", "perplexity", "--plain", "--mode", "typed"], ["x", "x", "x"], "0/3 right"),
+            (
+                ["learn", "perplexity", "--plain", "--mode", "typed"],
+                ["x", "x", "x", None],
+                "0/3 right",
+            ),
             (["interview", "--plain", "-n", "1"], ["attention", "", "3"], "Score: 1 of 1"),
         ],
         ids=["quiz", "learn", "interview"],
     )
     def test_sessions_print_straight_to_the_terminal(
-        self, term_env: dict[str, str], args: list[str], typed: list[str], done: str
+        self, term_env: dict[str, str], args: list[str], typed: list[str | None], done: str
     ) -> None:
         # Eight rows: every question, card and model answer is taller than the screen.
         child = pexpect.spawn(
@@ -140,7 +144,10 @@ class TestInteractiveSessions:
         child.logfile_read = seen
         try:
             for line in typed:
-                child.sendline(line)
+                if line is None:
+                    child.sendeof()
+                else:
+                    child.sendline(line)
             child.expect_exact(done)
             child.expect(pexpect.EOF)
         finally:

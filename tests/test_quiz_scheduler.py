@@ -57,6 +57,10 @@ class TestScheduler:
         assert lapsed.lapses == 1
         assert lapsed.due - learned.due < timedelta(hours=1)
 
+    def test_misses_while_learning_are_not_lapses(self) -> None:
+        missed = reviewed("typed:x", AGAIN, AGAIN, AGAIN, AGAIN)
+        assert missed.lapses == 0 and missed.reps == 4
+
     def test_retrievability_falls_with_time(self) -> None:
         state = reviewed("typed:x", GOOD, GOOD)
         later = [retrievability(state, state.due + timedelta(days=d)) for d in (0, 5, 30)]

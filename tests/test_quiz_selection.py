@@ -23,7 +23,7 @@ from genai_cli.study.selection import (
     prerequisite_map,
     select,
 )
-from genai_cli.study.store import ReviewRecord
+from genai_cli.study.store import ReviewRecord, open_store
 from tests.conftest import Invoke
 
 KB = load_bundled()
@@ -163,14 +163,15 @@ class TestFilters:
 
 
 def quiz(cli: Invoke, *args: str, now: str, env: dict[str, str] | None = None) -> str:
-    """A plain quiz answered 'x' (wrong) to every question; its stdout."""
+    """A plain quiz answered wrong to every question ('x' to a typed one, then '1', which
+    also answers a myth's choice); misses come back until the input ends. Its stdout."""
     result = cli(
         "quiz",
         "--plain",
         "--mode",
         "typed",
         *args,
-        input="x\n" * 40,
+        input="x\n1\n" * 20,
         env={"GENAI_NOW": now, **(env or {})},
     )
     assert result.exit_code == 0, result.stderr
@@ -185,8 +186,8 @@ def write_deck(home: Path, name: str, text: str) -> None:
 
 
 def asked(out: str) -> int:
-    """How many questions were shown (typed, or myth-or-fact for a myth)."""
-    return len(re.findall(r"^Question \d+ of \d+", out, re.MULTILINE))
+    """How many cards were asked (a missed card asked again is not counted twice)."""
+    return len(re.findall(r"^Question \d+/\d+(?! · again)", out, re.MULTILINE))
 
 
 class TestQuizCommand:
@@ -237,13 +238,22 @@ class TestQuizCommand:
     def test_typed_myths_say_why_they_are_myth_or_fact(self, cli: Invoke) -> None:
         out = quiz(cli, "--topic", "myths", "-n", "1", now="2026-12-01T09:00:00Z")
         assert out.startswith("Myths have no name to type, so they are asked as myth or fact.")
-        assert "· myth or fact" in out
+        assert "· myth → the fact" in out
         terms = quiz(cli, "--topic", "terms", "-n", "1", now="2026-12-01T09:00:00Z")
         assert "Myths have no name" not in terms
 
-    def test_leeches_from_the_command_line(self, cli: Invoke) -> None:
-        # Two misses with a threshold of 1: the second makes a lapse (the first is a new card's).
-        quiz(cli, "--topic", "terms", "-n", "1", "--seed", "4", now="2026-12-01T09:00:00Z")
+    def test_leeches_from_the_command_line(self, cli: Invoke, isolated: Path) -> None:
+        # A learnt card (Review state) missed once, with a threshold of 1: a leech. Misses
+        # in the learning steps are not lapses, so the card is set up as learnt.
+        learnt_at = datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc)
+        due = datetime(2026, 12, 2, 9, 0, tzinfo=timezone.utc)
+        with open_store(isolated / "progress.db", learnt_at) as store:
+            state = CardState("typed:softmax", 2, None, 10.0, 5.0, due, learnt_at, 3, 0)
+            store.record(
+                "typed:softmax",
+                lambda _old: state,
+                ReviewRecord("typed:softmax", learnt_at, 3, True),
+            )
         data = json.loads(cli("stats", "--json", env={"GENAI_LEECH_THRESHOLD": "1"}).stdout)
         assert data["leeches"] == []
         quiz(cli, "--topic", "terms", "--due", now="2026-12-03T09:00:00Z")

@@ -238,3 +238,88 @@ class TestOpeningTogether:
                 with context.Pool(6) as pool:
                     results = pool.starmap(_open_at_once, [(path, barrier)] * 6)
             assert results == ["ok"] * 6
+
+
+def recorded(store: Store, card: str, rating: int, now: datetime, session: int | None = None):  # type: ignore[no-untyped-def]
+    return store.answer(
+        card,
+        partial(review, card_id=card, rating=rating, now=now, fuzz=False),
+        ReviewRecord(card, now, rating, rating != AGAIN, answer="x", session_id=session),
+    )
+
+
+def dump(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    conn = sqlite3.connect(path)
+    try:
+        cards = conn.execute("SELECT * FROM cards ORDER BY card_id").fetchall()
+        reviews = conn.execute("SELECT id, card_id FROM reviews ORDER BY id").fetchall()
+        return cards, reviews
+    finally:
+        conn.close()
+
+
+class TestUndo:
+    """Undo removes one review and restores the card's previous state, in one transaction."""
+
+    @pytest.mark.parametrize("version", [0, *range(1, SCHEMA_VERSION)], ids=lambda v: f"v{v}")
+    def test_undo_restores_exactly_the_state_before(self, tmp_path: Path, version: int) -> None:
+        path = fixture_db(tmp_path, version) if version else tmp_path / "progress.db"
+        with open_store(path, T0) as store:
+            recorded(store, "typed:gan", GOOD, T0)
+            before = dump(path)
+            second = recorded(store, "typed:gan", AGAIN, T0 + timedelta(days=3))
+            new_card = recorded(store, "typed:vae", GOOD, T0 + timedelta(days=3))
+            assert store.undo(new_card.review_id) is None  # never answered before: gone
+            restored = store.undo(second.review_id)
+            assert restored is not None and restored.reps == 1
+            assert dump(path) == before
+            with pytest.raises(StoreError):
+                store.undo(second.review_id)  # undone already
+
+    def test_undo_refused_when_the_card_was_answered_since(self, tmp_path: Path) -> None:
+        path = tmp_path / "progress.db"
+        with open_store(path, T0) as store, open_store(path, T0) as other:
+            mine = recorded(store, "typed:gan", GOOD, T0)
+            recorded(other, "typed:gan", AGAIN, T0 + timedelta(minutes=1))
+            before = dump(path)
+            with pytest.raises(StoreError, match="answered again since"):
+                store.undo(mine.review_id)
+            assert dump(path) == before
+
+    def test_undo_is_one_transaction(self, tmp_path: Path) -> None:
+        path = tmp_path / "progress.db"
+        with open_store(path, T0) as store:
+            recorded(store, "typed:gan", GOOD, T0)
+            last = recorded(store, "typed:gan", AGAIN, T0 + timedelta(days=3))
+            before = dump(path)
+            conn = sqlite3.connect(path)
+            conn.execute(
+                "CREATE TRIGGER no_delete BEFORE DELETE ON reviews "
+                "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
+            conn.commit()
+            conn.close()
+            with pytest.raises(StoreError, match="refused"):
+                store.undo(last.review_id)
+            assert dump(path) == before  # the card was not restored without its review going
+
+
+class TestSessions:
+    """Sessions record their planned cards and how they stopped."""
+
+    def test_resumable_only_until_done_or_resumed(self, tmp_path: Path) -> None:
+        with open_store(tmp_path / "progress.db", T0) as store:
+            assert store.last_session(resumable=True) is None
+            first = store.start_session(T0, ["typed:gan", "typed:vae"])
+            recorded(store, "typed:gan", GOOD, T0, session=first)
+            store.end_session(first, T0, "quit")
+            found = store.last_session(resumable=True)
+            assert found is not None and found.planned == ("typed:gan", "typed:vae")
+            assert [r.card_id for r in store.session_reviews(first)] == ["typed:gan"]
+            store.mark_resumed(first)
+            assert store.last_session(resumable=True) is None
+            second = store.start_session(T0, ["typed:vae"])
+            store.end_session(second, T0, "done")
+            assert store.last_session(resumable=True) is None
+            last = store.last_session()
+            assert last is not None and last.id == second and last.stopped == "done"

@@ -6,6 +6,7 @@ commit the report was written against.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import unicodedata
 from datetime import datetime, timezone
@@ -53,10 +54,18 @@ class TestC1:
         seed_progress(isolated, [*HOSTILE_IDS, "typed:latent-space"])
         conn = sqlite3.connect(isolated / "progress.db")
         conn.execute("UPDATE reviews SET answer = ?", (EVIL_ID,))
+        # A stopped session of those cards: stats --last shows it, the quiz resumes it.
+        conn.execute(
+            "INSERT INTO sessions (started_at, stopped, planned) VALUES (?, 'quit', ?)",
+            (NOW.isoformat(), json.dumps(HOSTILE_IDS)),
+        )
+        conn.execute("UPDATE reviews SET session_id = 1")
         conn.commit()
         conn.close()
         env = {"FORCE_COLOR": "1", "COLUMNS": "200"} if colour else {"COLUMNS": "200"}
         runs = [
+            ("stats", "--last"),
+            ("stats", "--last", "--json"),
             ("stats",),
             ("stats", "--json"),
             ("today",),
@@ -189,7 +198,8 @@ class TestH4:
 
     @pytest.mark.parametrize("answer", ["潜在空间", "Άλφα", "Café Crème"])
     def test_h4_exact_non_latin_answer_is_right(self, answer: str) -> None:
-        from genai_cli.study.questions import Question, grade
+        from genai_cli.study.grading import grade
+        from genai_cli.study.questions import Question
 
         question = Question("typed:x", "typed", "x", answer, "…", (), answer, ("x", answer))
         outcome = grade(question, answer)
@@ -518,7 +528,7 @@ class TestM3:
             check=False,
         )
         assert proc.returncode == 0 and proc.stderr == b"", proc.stderr
-        assert b"Quiz summary" in proc.stdout  # the summary after the last answer
+        assert b"Score " in proc.stdout  # the summary (its score line) after the last answer
 
 
 class TestL8:

@@ -158,7 +158,7 @@ class TestH4StudyCards:
             input=f"{answer}\n{answer}\n",
         )  # fmt: skip
         assert result.exit_code == 0, result.stderr
-        assert result.stdout.count("Right.") == 1 and "Score  1/2" in result.stdout
+        assert result.stdout.count("Right.") == 1 and "Score 1/2" in result.stdout
 
     def test_h4_question_by_its_text(self, cli: Invoke) -> None:
         answered = cli("interview", "--tag", "nonlatin", "-n", "1", input="Ένας χώρος\n\n3\n")
@@ -192,7 +192,8 @@ class TestH5Grades:
         stdin = "\n" + "\n".join(ODD) + "\n3\n"
         result = cli("quiz", "--plain", "--topic", "questions", "-n", "1", input=stdin)
         assert result.exit_code == 0, result.stderr
-        assert result.stdout.count("Please answer with a number from 1 to 4") == 3
+        assert result.stdout.count("Please grade with a number from 1 to 4") == 3
+        assert "Graded Good" in result.stdout
 
     def test_h5_choice_prompt_and_myth_number(self, cli: Invoke) -> None:
         """The helper also serves the older prompts the report names (H5 itself)."""

@@ -10,9 +10,9 @@ from rich.console import Console
 
 from genai_cli.knowledge.loader import load_bundled
 from genai_cli.study import questions as q
-from genai_cli.study.questions import CardRef, Outcome, QuestionMaker
+from genai_cli.study.questions import CardRef, Outcome, QuestionMaker, candidates
 from genai_cli.study.scheduler import review
-from genai_cli.study.session import Answered, Summary
+from genai_cli.study.session import Answered, Outlook, Progress, Summary, Verdict
 from genai_cli.study.stats import compute
 from genai_cli.study.store import ReviewRecord
 from genai_cli.views import quiz as render_quiz
@@ -56,7 +56,7 @@ class TestQuizViews:
 
     def test_plain_question_with_numbered_options(self) -> None:
         view = render_quiz.question_view(
-            make(q.DEFINITION_TERM, "latent-space"), 2, 10, numbered=True
+            make(q.DEFINITION_TERM, "latent-space"), Progress(2, 10, 1)
         )
         assert_golden("quiz_question_plain.txt", render(view))
 
@@ -64,18 +64,29 @@ class TestQuizViews:
         ("outcome", "expected"),
         [
             (Outcome(True, q.GOOD, "Latent Space"), "✓ Right."),
-            (Outcome(True, q.HARD, "latnt space", close=True), "≈ Accepted, but check"),
-            (Outcome(False, q.AGAIN, "embedding"), "✗ Wrong. The answer: Latent Space"),
+            (Outcome(True, q.HARD, "latnt space", close=True), "≈ Right, but check"),
+            (Outcome(False, q.AGAIN, "embedding"), "✗ Wrong."),
+            (Outcome(False, q.AGAIN, "", dont_know=True), "✗ No answer: counted as Again."),
         ],
     )
     def test_feedback(self, outcome: Outcome, expected: str) -> None:
         text = render(render_quiz.feedback(make(q.TYPED, "latent-space"), outcome))
         assert text.startswith(expected)
-        assert "Latent Space: A compressed representation" in text
+        assert text.count("Latent Space: A compressed representation") == 1
+
+    def test_leech_feedback_says_so_with_the_pointer(self) -> None:
+        question = make(q.TYPED, "latent-space")
+        verdict = Verdict(comes_back=True, leech=True, lapses=8)
+        text = render(render_quiz.feedback(question, Outcome(False, q.AGAIN, "x"), verdict))
+        assert "Missed 8 times: this card is a leech. Relearn it with genai term latent-space" in (
+            " ".join(text.split())
+        )
+        assert "It comes back in a few cards." in text
 
     def test_summary(self) -> None:
         summary = Summary(answered(), 5, T0, T0 + timedelta(seconds=75), "end-of-input")
-        assert_golden("quiz_summary.txt", render(render_quiz.summary_view(summary, T0)))
+        outlook = Outlook(3, T0 + timedelta(minutes=1), 2)
+        assert_golden("quiz_summary.txt", render(render_quiz.summary_view(summary, T0, outlook)))
 
     def test_stats(self) -> None:
         items = answered()
@@ -104,3 +115,71 @@ class TestQuizViews:
     )
     def test_when(self, offset: timedelta, expected: str) -> None:
         assert render_quiz.when(T0 + offset, T0) == expected
+
+
+def render_at(renderable: object, width: int) -> str:
+    out = io.StringIO()
+    Console(file=out, width=width, color_system=None, markup=False, emoji=False).print(renderable)
+    return out.getvalue()
+
+
+class TestCompactSummary:
+    """The end of a session fits one screen: score, missed with pointers, due buckets, next."""
+
+    def twenty(self, wrong_every: int) -> Summary:
+        refs = candidates(KB, "all", "mixed")[::9][:20]
+        items = []
+        for n, ref in enumerate(refs):
+            question = MAKER.make(ref, 1)
+            correct = n % wrong_every != 0
+            rating = q.GOOD if correct else q.AGAIN
+            state = review(None, ref.card_id, rating, T0, fuzz=False)
+            items.append(Answered(question, Outcome(correct, rating, "x"), state))
+        return Summary(tuple(items), 20, T0, T0 + timedelta(seconds=300), "done")
+
+    @pytest.mark.parametrize("wrong_every", [1, 2, 5, 21])
+    def test_twenty_questions_fit_twenty_lines_at_100_columns(self, wrong_every: int) -> None:
+        summary = self.twenty(wrong_every)
+        outlook = Outlook(6, T0, 4)
+        lines = render_at(render_quiz.summary_view(summary, T0, outlook), 100).splitlines()
+        assert len(lines) <= 20, "\n".join(lines)
+        assert "right first time" in lines[1]
+        if wrong_every < 21:
+            assert any("genai term " in line or "genai myths " in line for line in lines)
+
+    def test_due_buckets(self) -> None:
+        def state(delta: timedelta) -> object:
+            s = review(None, "typed:gan", q.GOOD, T0, fuzz=False)
+            return type(s)(s.card_id, s.state, s.step, s.stability, s.difficulty, T0 + delta, T0)
+
+        states = [state(timedelta(minutes=1))] * 3 + [state(timedelta(minutes=10))] * 11
+        states += [state(timedelta(days=d)) for d in (2, 3, 5, 9, 9, 2)]
+        text = render_quiz.due_buckets(states, T0)  # type: ignore[arg-type]
+        assert text == "14 in 1–10 min · 6 in 2–9 days"
+
+    @pytest.mark.parametrize(
+        ("delta", "label"),
+        [
+            (timedelta(seconds=20), "1m"),
+            (timedelta(minutes=6), "6m"),
+            (timedelta(hours=5), "5h"),
+            (timedelta(days=4), "4d"),
+            (timedelta(days=90), "3mo"),
+            (timedelta(days=730), "2y"),
+        ],
+    )
+    def test_interval_labels(self, delta: timedelta, label: str) -> None:
+        assert render_quiz.interval(delta) == label
+
+    def test_grade_labels_come_from_the_scheduler(self) -> None:
+        from genai_cli.study.scheduler import preview
+
+        question = make(q.FLASHCARD, "latent-space")
+        progress = Progress(1, 1, 0, next_due=preview(None, question.card_id, T0), now=T0)
+        labels = render_quiz.grade_labels(question, progress)
+        assert labels[:3] == ("Again 1m", "Hard 6m", "Good 10m")
+        assert labels[3].startswith("Easy ") and labels[3].endswith("d")
+        seen = review(None, question.card_id, q.GOOD, T0, fuzz=False)
+        later = T0 + timedelta(minutes=10)
+        again = preview(seen, question.card_id, later)
+        assert again[3] > preview(None, question.card_id, later)[3]  # a known card grows

@@ -12,7 +12,7 @@ from rich.console import Console
 from genai_cli.knowledge.loader import load_bundled
 from genai_cli.knowledge.model import Term
 from genai_cli.study.learn import study_path
-from genai_cli.study.questions import AGAIN, GOOD
+from genai_cli.study.questions import AGAIN, EASY, GOOD
 from genai_cli.study.scheduler import CardState, review
 from genai_cli.study.stats import Stats, compute
 from genai_cli.study.store import ReviewRecord
@@ -47,10 +47,14 @@ def sample() -> Stats:
         states[card] = review(states.get(card), card, rating, at, fuzz=False)
         reviews.append(ReviewRecord(card, at, rating, rating > AGAIN))
 
+    # cross-entropy-loss is learnt at once (Easy), then forgotten on each of four days: a
+    # lapse each time (misses in the learning steps would not be lapses), relearnt between.
     for day in range(4, -1, -1):
         at = NOW - timedelta(days=day, hours=1)
         answer("typed:softmax", GOOD, at)
-        answer("definition-term:cross-entropy-loss", AGAIN, at)
+        answer("definition-term:cross-entropy-loss", EASY if day == 4 else AGAIN, at)
+        if 0 < day < 4:
+            answer("definition-term:cross-entropy-loss", GOOD, at + timedelta(minutes=10))
     answer("term-definition:perplexity", GOOD, NOW - timedelta(minutes=30))
     answer("myth-or-fact:replace-human-creativity", AGAIN, NOW - timedelta(minutes=2))
     answer("flashcard:ddim", AGAIN, NOW - timedelta(minutes=1))

@@ -152,16 +152,16 @@ class TestM5MidQuiz:
         from genai_cli.study import store as store_module
 
         made(isolated, cards=0)
-        original = store_module.Store.record
+        original = store_module.Store.answer  # what the quiz saves each answer with
         calls = {"n": 0}
 
-        def record_then_remove(self: Store, *args: object, **kwargs: object) -> object:
+        def answer_then_remove(self: Store, *args: object, **kwargs: object) -> object:
             calls["n"] += 1
             if calls["n"] == 2:
                 self.path.unlink()
             return original(self, *args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(store_module.Store, "record", record_then_remove)
+        monkeypatch.setattr(store_module.Store, "answer", answer_then_remove)
         result = cli(
             "quiz", "--plain", "--mode", "choice", "-n", "3", "--seed", "1", input="1\n1\n1\n"
         )
@@ -204,6 +204,12 @@ FOREIGN_ROWS = [
     ("UPDATE cards SET reps = -3", 1),
     ("UPDATE reviews SET reviewed_at = 'yesterday'", 2),
     ("UPDATE reviews SET rating = 7", 2),
+    # Schema 4: each review's session and the card state it replaced (kept for undo).
+    ("UPDATE reviews SET session_id = -1", 2),
+    ("UPDATE reviews SET session_id = 'one'", 2),
+    ("UPDATE reviews SET previous = 'not json'", 2),
+    ("UPDATE reviews SET previous = '" + "[" * 100_000 + "'", 2),  # json: RecursionError
+    ("""UPDATE reviews SET previous = '{"state": 99}'""", 2),
 ]
 
 
@@ -239,11 +245,161 @@ class TestM6ForeignRows:
             assert store.cards()["typed:card-0"].state in (1, 2, 3)
 
 
-def _foreign_db(path: Path, sql: str) -> bytes:
+class TestM5LocksKept:
+    """Watching the file (M5) never costs SQLite its locks: another genai that opens and
+    closes the database while a quiz runs must not delete the WAL under it."""
+
+    def test_m5_answers_after_another_genai_closed_are_kept(self, isolated: Path) -> None:
+        path = made(isolated, cards=1)
+        with open_store(path, T0) as store:
+            answer(store, "typed:during-1")  # the same-file check ran: the file was read
+            code, _out, err = genai(isolated, "stats", "--json")
+            assert code == 0, err
+            answer(store, "typed:during-2")
+            assert reviews(path) == 3  # seen by a new connection while the quiz runs
+        assert reviews(path) == 3
+
+    def test_m5_stale_wal_of_a_replaced_file_is_dropped(self, isolated: Path) -> None:
+        """SQLite cannot checkpoint a moved file and leaves its WAL behind; read with the
+        file that replaced it, the two databases would mix."""
+        path = made(isolated, cards=1)
+        other = made(isolated / "other", cards=3)
+        with open_store(path, T0) as store:
+            answer(store, "typed:during")
+            os.replace(other, path)
+            with pytest.raises(StoreError, match="not saved"):
+                answer(store, "typed:after")
+        assert not Path(f"{path}-wal").exists()
+        assert reviews(path) == 3
+
+
+def quiz_session(home: Path) -> Path:
+    """A database with one stopped quiz: two cards planned, one answered twice (so its
+    second review keeps a card state for undo)."""
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / "progress.db"
+    with open_store(path, T0) as store:
+        session = store.start_session(T0, ["typed:card-0", "typed:card-1"])
+        for _ in range(2):
+            store.answer(
+                "typed:card-0",
+                partial(review, card_id="typed:card-0", rating=GOOD, now=T0, fuzz=False),
+                ReviewRecord("typed:card-0", T0, GOOD, True, answer="x", session_id=session),
+            )
+        store.end_session(session, T0, "quit")
+    return path
+
+
+BAD_SESSIONS = [
+    "UPDATE sessions SET started_at = 'yesterday'",
+    "UPDATE sessions SET finished_at = '2024-03-01T09:00:00'",  # naive
+    "UPDATE sessions SET stopped = 'exploded'",
+    "UPDATE sessions SET planned = 'not json'",
+    "UPDATE sessions SET planned = '[1, 2]'",
+    "UPDATE sessions SET planned = '{\"a\": 1}'",
+    "UPDATE sessions SET resumed = 7",
+]
+
+
+class TestM6SessionsAndUndo:
+    """Schema 4's sessions and undo: rows genai never writes are skipped (never an internal
+    error), and an undo after the database was replaced is one clear line, nothing lost."""
+
+    def test_m6_rows_this_genai_writes_are_never_skipped(self, cli: Invoke, isolated: Path) -> None:
+        path = quiz_session(isolated)
+        with open_store(path, T0) as store:
+            assert store.unreadable_rows() == 0 and store.notices == []
+            assert [r.session_id for r in store.reviews()] == [1, 1]
+            last = store.last_session()
+            assert last is not None and last.stopped == "quit"
+        for args in (("stats", "--last"), ("stats", "--last", "--json"), ("stats",)):
+            result = cli(*args)
+            assert result.exit_code == 0 and result.stderr == "", (args, result.stderr)
+
+    @pytest.mark.parametrize("sql", BAD_SESSIONS)
+    def test_m6_bad_session_rows_are_skipped(self, cli: Invoke, isolated: Path, sql: str) -> None:
+        path = quiz_session(isolated)
+        conn = sqlite3.connect(path)
+        conn.execute(sql)
+        conn.commit()
+        conn.close()
+        with open_store(path, T0) as store:
+            assert store.last_session() is None and store.unreadable_rows() == 1
+        last = cli("stats", "--last")
+        assert last.exit_code == 0 and "No quiz yet" in last.stdout
+        assert "skipped 1 row" in last.stderr and "internal" not in last.stderr
+        assert cli("stats", "--last", "--json").stdout.strip() == "null"
+        quiz = cli("quiz", "--plain", "--mode", "typed", "-n", "2", input="x\nx\n")
+        assert quiz.exit_code == 0, quiz.stderr
+        assert "internal" not in quiz.stderr and "Resuming" not in quiz.stdout
+
+    def test_m6_undo_of_a_row_genai_did_not_write_is_refused(self, isolated: Path) -> None:
+        path = quiz_session(isolated)
+        conn = sqlite3.connect(path)
+        conn.execute("UPDATE reviews SET previous = '{\"state\": 99}' WHERE id = 2")
+        conn.commit()
+        conn.close()
+        with open_store(path, T0) as store:
+            with pytest.raises(StoreError, match="genai did not write"):
+                store.undo(2)
+            assert len(store.reviews()) == 1  # the bad row is skipped, not removed
+        assert reviews(path) == 2
+
+    @pytest.mark.parametrize("fault", ["removed", "replaced", "truncated"])
+    def test_m5_undo_after_the_database_changed(self, isolated: Path, fault: str) -> None:
+        path = made(isolated, cards=0)
+        with open_store(path, T0) as store:
+            recorded = store.answer(
+                "typed:card-0",
+                partial(review, card_id="typed:card-0", rating=GOOD, now=T0, fuzz=False),
+                ReviewRecord("typed:card-0", T0, GOOD, True, answer="x"),
+            )
+            if fault == "removed":
+                for extra in ("", "-wal", "-shm"):
+                    Path(f"{path}{extra}").unlink(missing_ok=True)
+            elif fault == "replaced":
+                other = made(isolated / "other", cards=1)
+                os.replace(other, path)
+            else:
+                os.truncate(path, 0)
+            with pytest.raises(StoreError, match=r"removed, replaced or truncated.*nothing was"):
+                store.undo(recorded.review_id)
+        if fault == "replaced":  # the file now there is untouched: its answer is kept
+            assert reviews(path) == 1
+
+    def test_m5_undo_through_the_quiz_stops_cleanly(
+        self, cli: Invoke, isolated: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """`u` after the database was replaced: one line, exit 1, the replacing file intact."""
+        from genai_cli.study import store as store_module
+
+        made(isolated, cards=0)
+        other = made(isolated / "other", cards=3)
+        original = store_module.Store.undo
+
+        def replace_then_undo(self: Store, review_id: int) -> object:
+            os.replace(other, self.path)
+            return original(self, review_id)
+
+        monkeypatch.setattr(store_module.Store, "undo", replace_then_undo)
+        result = cli(
+            "quiz", "--plain", "--mode", "choice", "-n", "3", "--seed", "1", input="1\nu\n1\n"
+        )
+        assert result.exit_code == 1
+        assert result.stderr.startswith("genai: ") and len(result.stderr.splitlines()) == 1
+        assert "nothing was undone" in result.stderr and "internal" not in result.stderr
+        assert result.stdout.count("Question") == 2  # nothing asked after the failed undo
+        assert reviews(isolated / "progress.db") == 3
+
+
+def _foreign_db(path: Path, sql: str, *, own: bool = False) -> bytes:
+    """A database made by ``sql``; unless ``own`` (a fixture genai wrote), a script that
+    sets version 3 or 4 runs on genai's own tables of the version before."""
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(path)
-    if "user_version = 3" in sql:  # genai's own tables up to version 2, then the rest
-        conn.executescript((FIXTURES / "v2.sql").read_text(encoding="utf-8"))
+    for version in (3, 4):
+        if not own and f"user_version = {version}" in sql:
+            conn.executescript((FIXTURES / f"v{version - 1}.sql").read_text(encoding="utf-8"))
     conn.executescript(sql)
     conn.commit()
     conn.close()
@@ -262,6 +418,16 @@ FOREIGN_FILES = {
     "version-3-no-typed-answers": "PRAGMA user_version = 3;",
     "version-3-own-typed-answers": "CREATE TABLE typed_answers (id INTEGER, body BLOB);"
     " PRAGMA user_version = 3;",
+    # Version 4 (sessions, undo): genai's v3 tables, but no sessions table, someone else's,
+    # or reviews without the column undo reads.
+    "version-4-no-sessions": "ALTER TABLE reviews ADD COLUMN session_id INTEGER;"
+    " ALTER TABLE reviews ADD COLUMN previous TEXT; PRAGMA user_version = 4;",
+    "version-4-own-sessions": "CREATE TABLE sessions (id INTEGER, user TEXT);"
+    " ALTER TABLE reviews ADD COLUMN session_id INTEGER;"
+    " ALTER TABLE reviews ADD COLUMN previous TEXT; PRAGMA user_version = 4;",
+    "version-4-no-previous": "CREATE TABLE sessions (id INTEGER PRIMARY KEY, started_at TEXT,"
+    " finished_at TEXT, stopped TEXT, planned TEXT, resumed INTEGER);"
+    " ALTER TABLE reviews ADD COLUMN session_id INTEGER; PRAGMA user_version = 4;",
 }
 
 
@@ -282,7 +448,7 @@ class TestM6ForeignFiles:
         assert not Path(f"{aside}-wal").exists()
         assert cli("quiz", "--plain", "-n", "1", input="x\n").exit_code == 0
 
-    @pytest.mark.parametrize("version", [1, 2, 3])
+    @pytest.mark.parametrize("version", [1, 2, 3, 4])
     def test_m6_every_schema_version_genai_wrote_is_its_own(
         self, cli: Invoke, isolated: Path, version: int
     ) -> None:
@@ -292,14 +458,14 @@ class TestM6ForeignFiles:
 
         path = isolated / "progress.db"
         if version < SCHEMA_VERSION:
-            _foreign_db(path, (FIXTURES / f"v{version}.sql").read_text(encoding="utf-8"))
+            _foreign_db(path, (FIXTURES / f"v{version}.sql").read_text(encoding="utf-8"), own=True)
         else:
             made(isolated)
         result = cli("stats", "--json")
         assert result.exit_code == 0, result.stderr
         assert result.stderr == ""
         assert not [p for p in isolated.iterdir() if ".foreign-" in p.name]
-        assert version <= SCHEMA_VERSION == 3  # a new migration: add its fixture and case
+        assert version <= SCHEMA_VERSION == 4  # a new migration: add its fixture and case
 
     def test_m6_user_version_minus_one_on_our_own_schema(self, cli: Invoke, isolated: Path) -> None:
         path = made(isolated)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from genai_cli.knowledge import loader
 from genai_cli.study import cards
-from genai_cli.study.questions import grade
+from genai_cli.study.grading import grade
 from tests.conftest import Invoke
 from tests.test_decks import write
 from tests.test_interview_kinds import DECK
@@ -63,7 +63,7 @@ class TestQuizCommand:
         result = cli(*args, input="Generater\n")
         assert result.exit_code == 0, result.stderr
         assert "A GAN has a […] network." in result.stdout
-        assert "1/1 right (100%)" in result.stdout  # a close misspelling is accepted
+        assert "1/1 right first time (100%)" in result.stdout  # a close misspelling is accepted
         assert progress_cards(isolated) == ["cloze-1:one-gap"]
 
     def test_questions_quiz(self, cli: Invoke, isolated: Path) -> None:

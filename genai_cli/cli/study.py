@@ -47,6 +47,7 @@ def _choose(
     new: int | None,
     leeches: bool,
     threshold: int,
+    quiet: bool = False,
 ) -> list[Any]:
     """The cards to ask: leeches set aside, new cards in prerequisite order and within
     today's allowance. None to ask: an empty list, after saying why."""
@@ -76,6 +77,8 @@ def _choose(
         if daily_cap:
             show_now(render_plan.daily_cap_note(per_day, NEW_PER_DAY_SETTING, done=False))
         return list(picked.cards)
+    if quiet:  # other cards (a resumed session's) will be asked
+        return []
     next_due = selection.next_due(refs, states, threshold)
     if leeches:
         show_now(render_plan.no_leeches(threshold))
@@ -165,7 +168,6 @@ def quiz_command(
     """
     import random
 
-    from genai_cli.errors import Interrupted
     from genai_cli.study import cards as cards_topics
     from genai_cli.study import selection, session
     from genai_cli.study.questions import MYTH_OR_FACT, QuestionMaker, candidates
@@ -187,6 +189,11 @@ def quiz_command(
     with progress_store(now) as store:
         store.check_writable()  # before the first question, not after its answer
         states = store.cards()
+        # A stopped session's unasked cards come first (not with --due or --leeches).
+        resumed = [] if due or leeches else session.resume(store, refs, count)[0]
+        resumed = [
+            c for c in resumed if c.card_id not in states or not _leech(states, c, threshold)
+        ]
         cards = _choose(
             kb,
             refs,
@@ -199,17 +206,63 @@ def quiz_command(
             new=new,
             leeches=leeches,
             threshold=threshold,
+            quiet=bool(resumed),
         )
+        if resumed:
+            show_now(render_quiz.resuming(len(resumed)))
+            cards = session.merge(resumed, cards, count)
         if not cards:
             return
         if mode == "typed" and any(c.kind == MYTH_OR_FACT for c in cards):
             show_now(render_plan.typed_myths_note())
         asker = make_asker(show_now, plain=plain)
-        summary = session.run(maker, cards, asker, store, clock_now, seed=chosen_seed)
+        summary = session.run(
+            maker, cards, asker, store, clock_now, seed=chosen_seed, leech_threshold=threshold
+        )
+        outlook = session.outlook(store, clock_now(), _unasked(summary))
+    _end(summary, outlook)
+
+
+def _leech(states: dict[str, Any], card: Any, threshold: int) -> bool:
+    state = states.get(card.card_id)
+    return state is not None and state.lapses >= threshold
+
+
+def _unasked(summary: Any) -> int:
+    return int(summary.unasked) if summary.stopped != "done" else 0
+
+
+def _end(summary: Any, outlook: Any) -> None:
+    """The end of a quiz: the summary, or after Ctrl-C one line with the next step."""
+    from genai_cli.errors import Interrupted
+    from genai_cli.views import quiz as render_quiz
+
     if summary.stopped == "interrupted":
         kept = len(summary.answered)
-        raise Interrupted(f"interrupted; {kept} answer{'s' if kept != 1 else ''} kept")
-    show_now(render_quiz.summary_view(summary, clock_now()))
+        raise Interrupted(
+            f"interrupted; {kept} answer{'s' if kept != 1 else ''} kept; "
+            + render_quiz.next_step_line(outlook, clock_now())
+        )
+    show_now(render_quiz.summary_view(summary, clock_now(), outlook))
+
+
+def _last_session(as_json: bool) -> None:
+    """`genai stats --last`: the most recent quiz, one row per card."""
+    from genai_cli.study import session
+
+    kb = knowledge()
+    now = clock_now()
+    with progress_store(now) as store:
+        summary = session.last_summary(store, kb, now)
+    if as_json:
+        print_json(None if summary is None else session.summary_to_json(summary))
+        return
+    from genai_cli.views import quiz as render_quiz
+
+    if summary is None:
+        sys.stdout.write("No quiz yet: genai quiz\n")
+        return
+    show(render_quiz.last_session_view(summary, now))
 
 
 @app.command("learn")
@@ -264,11 +317,9 @@ def learn_command(
         return
     chosen_seed: object = seed if seed is not None else random.SystemRandom().getrandbits(64)
     cards = path_cards(kb, steps, mode=mode, seed=chosen_seed, include_known=include_known)
-    from genai_cli.errors import Interrupted
     from genai_cli.study import session
     from genai_cli.study.learn import Introducing
     from genai_cli.study.questions import QuestionMaker
-    from genai_cli.views import quiz as render_quiz
     from genai_cli.views.learn import path_view, step_card
     from genai_cli.views.prompts import make_asker
 
@@ -284,10 +335,8 @@ def learn_command(
         store.check_writable()  # before the first step, not after its answer
         asker = Introducing(make_asker(show_now, plain=plain), introduce)
         summary = session.run(QuestionMaker(kb), cards, asker, store, clock_now, seed=chosen_seed)
-    if summary.stopped == "interrupted":
-        kept = len(summary.answered)
-        raise Interrupted(f"interrupted; {kept} answer{'s' if kept != 1 else ''} kept")
-    show_now(render_quiz.summary_view(summary, clock_now()))
+        outlook = session.outlook(store, clock_now(), _unasked(summary))
+    _end(summary, outlook)
 
 
 @app.command("stats")
@@ -298,10 +347,16 @@ def stats_command(
         bool, typer.Option("--reset", help="Forget all progress (a backup copy is kept).")
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Reset without asking.")] = False,
+    last: Annotated[
+        bool, typer.Option("--last", help="Your most recent quiz: every card, its answers, due.")
+    ] = False,
 ) -> None:
     """Your progress: reviews, accuracy, cards due, estimated retention, weakest items."""
     from genai_cli.paths import display_path, progress_db
 
+    if last:
+        _last_session(as_json)
+        return
     now = clock_now()
     if reset:
         if not progress_db().exists():

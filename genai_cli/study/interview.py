@@ -17,7 +17,8 @@ from typing import Any, Literal, Protocol
 from genai_cli.errors import UsageError
 from genai_cli.knowledge.model import LEVELS, KnowledgeBase, Question, Term
 from genai_cli.knowledge.yamlsafe import clean
-from genai_cli.study.questions import AGAIN, GOOD, RATING_NAMES, CardRef, card_id, parse_rating
+from genai_cli.study.grading import parse_rating
+from genai_cli.study.questions import AGAIN, GOOD, RATING_NAMES, CardRef, card_id
 from genai_cli.study.scheduler import CardState, review
 from genai_cli.study.store import ReviewRecord, Store
 

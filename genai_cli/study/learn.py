@@ -16,7 +16,7 @@ from genai_cli.knowledge.model import KnowledgeBase, Term
 from genai_cli.study.questions import CardRef, Outcome, Question, candidates
 
 if TYPE_CHECKING:  # the session imports the store (sqlite3); `learn --json` needs neither
-    from genai_cli.study.session import Asker
+    from genai_cli.study.session import Asker, Command, Progress, Verdict
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,14 +83,14 @@ class Introducing:
         self._introduce = introduce
         self._introduced: set[str] = set()
 
-    def ask(self, question: Question, number: int, total: int) -> str | None:
+    def ask(self, question: Question, progress: Progress) -> str | Command | None:
         if question.slug not in self._introduced:
             self._introduced.add(question.slug)
             self._introduce(question.slug)
-        return self._asker.ask(question, number, total)
+        return self._asker.ask(question, progress)
 
-    def feedback(self, question: Question, outcome: Outcome) -> None:
-        self._asker.feedback(question, outcome)
+    def feedback(self, question: Question, outcome: Outcome, verdict: Verdict) -> Command | None:
+        return self._asker.feedback(question, outcome, verdict)
 
     def __getattr__(self, name: str) -> Any:
         """Anything else the session asks of an asker goes to the wrapped one."""

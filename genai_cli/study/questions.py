@@ -8,14 +8,26 @@ quiz actually asks, from a seeded ``random.Random``.
 from __future__ import annotations
 
 import random
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from genai_cli.errors import UsageError
 from genai_cli.knowledge.model import Algorithm, Entry, KnowledgeBase, Myth, Term, names_of
-from genai_cli.knowledge.names import normalize, whole_number
+from genai_cli.knowledge.names import normalize
+from genai_cli.study.texts import (
+    MASK,
+    explanation,
+    flashcard_sides,
+    flat,
+    mask,
+    masked_definition,
+    profile,
+    short_definition,
+    short_description,
+    typed_prompt,
+    unblank,
+)
 
 TOPICS = ("terms", "algorithms", "myths", "all")
 MODES = ("choice", "typed", "flashcard", "mixed")
@@ -41,15 +53,20 @@ _KINDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("myths", "typed"): (MYTH_OR_FACT,),
     ("myths", "flashcard"): (FLASHCARD,),
 }
-_CHOICE_KINDS = (TERM_DEFINITION, DEFINITION_TERM, ALGORITHM_PROFILE, PROFILE_ALGORITHM)
+_CHOICE_KINDS = (
+    TERM_DEFINITION,
+    DEFINITION_TERM,
+    ALGORITHM_PROFILE,
+    PROFILE_ALGORITHM,
+    MYTH_OR_FACT,
+)
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
 RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
-MASK = "_____"
 CLOSE_RATIO = 85.0  # rapidfuzz ratio (0-100) for "a close misspelling"
-_CLOSE_MIN_LENGTH = 5  # shorter names (acronyms) must be typed exactly
-FACT, MYTH = "Fact", "Myth"
-_TRUTH_WORDS = {FACT: ("fact", "true", "t", "yes", "y"), MYTH: ("myth", "false", "f", "no", "n")}
+_SAMPLE = 24  # distractor candidates drawn per tag and from the whole kind: bounded work
+_WIDE_SAMPLE = 240  # a second, wider draw when the first gave too few of the right form
+_TOO_SIMILAR = 90.0  # rapidfuzz token_set_ratio: two options saying the same thing
 
 Style = Literal["choice", "typed", "flashcard"]
 
@@ -87,6 +104,8 @@ class Question:
     accepted: tuple[str, ...] = ()  # other texts that count as right (names, aliases)
     confusable: tuple[str, ...] = ()  # normalised names too close to count as misspellings
     explanation: str = ""  # shown after the answer: the full definition or fact
+    notes: tuple[str, ...] = ()  # per option: what it actually is ("the definition of X")
+    entry_kind: str = ""  # "term", "algorithm", "myth": which command shows the entry
 
     @property
     def style(self) -> Style:
@@ -105,6 +124,8 @@ class Outcome:
     rating: int
     given: str
     close: bool = False  # accepted as a close misspelling
+    note: str = ""  # what a wrong answer actually is ("you chose the definition of X")
+    dont_know: bool = False  # an empty answer: "I don't know"
 
 
 def kinds_for(topic: str, mode: str) -> dict[str, tuple[str, ...]]:
@@ -135,49 +156,20 @@ def candidates(kb: KnowledgeBase, topic: str, mode: str) -> list[CardRef]:
     return refs
 
 
-def _name_pattern(name: str) -> str:
-    words = [re.escape(w) for w in re.split(r"[\s\-_]+", name.strip()) if w]
-    return r"[\s\-_]*".join(words)
-
-
-def mask(text: str, names: Iterable[str]) -> str:
-    """``text`` with every one of ``names`` (any case, spacing or plural) replaced by _____."""
-    alternatives = [_name_pattern(n) for n in sorted(set(names), key=len, reverse=True)]
-    alternatives = [a for a in alternatives if a]
-    if not alternatives:
-        return text
-    pattern = rf"(?<![0-9A-Za-z])(?:{'|'.join(alternatives)})(?:e?s)?(?![0-9A-Za-z])"
-    return re.sub(pattern, MASK, text, flags=re.IGNORECASE)
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _profile(algorithm: Algorithm) -> str:
-    use = mask(_flat(algorithm.use_case), names_of(algorithm))
-    return f"{algorithm.complexity.stated} · {use}"
-
-
-def explanation(entry: Entry) -> str:
-    """What is shown after an answer: the entry in full."""
-    if isinstance(entry, Term):
-        return f"{entry.name}: {_flat(entry.definition)}"
-    if isinstance(entry, Algorithm):
-        return (
-            f"{entry.name}, {entry.complexity.stated}: {_flat(entry.description)} "
-            f"Used for: {_flat(entry.use_case)}"
-        )
-    if isinstance(entry, Myth):
-        return f"Myth: {_flat(entry.myth)} Fact: {_flat(entry.fact)}"
-    return entry.label
-
-
 class QuestionMaker:
-    """Builds questions for one knowledge base; tag indexes are computed once."""
+    """Builds questions for one knowledge base.
+
+    Peers are indexed once (by kind and by kind and tag), and distractors are drawn as a
+    bounded random sample of them, so a question costs the same with 100 or 100,000
+    entries. ``texts_built`` counts option texts computed (for tests of that bound).
+    """
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
+        self.texts_built = 0
+        self._tagged: dict[str, dict[str, tuple[Entry, ...]]] = {}
+        self._names: dict[str, str] | None = None
+        self._name_keys: list[str] | None = None
 
     def make(self, ref: CardRef, seed: object) -> Question:
         """The question for ``ref``; the same seed always gives the same question."""
@@ -196,48 +188,138 @@ class QuestionMaker:
         }.get(ref.kind)
         if builder is None:
             raise UsageError(f"unknown question kind in card {ref.card_id!r}")
-        return builder(entry, ref, rng)
+        return replace(builder(entry, ref, rng), entry_kind=entry.kind)
 
-    # -- helpers -------------------------------------------------------------------------
+    def prepare(self, refs: Iterable[CardRef]) -> None:
+        """Build the indexes the questions for ``refs`` need, once, before the first one,
+        so that no answer waits for them mid-session."""
+        entries = (self.kb.get(r.slug) for r in refs if r.kind in _CHOICE_KINDS)
+        for kind in {e.kind for e in entries if e is not None}:
+            self._by_tag(kind)
+        _ = self.names  # grading looks typed answers up in it
 
-    def _peers(self, entry: Entry) -> tuple[Entry, ...]:
-        plural = entry.kind + "s"
-        return tuple(e for e in self.kb.of_kind(plural) if e.slug != entry.slug)
+    @property
+    def names(self) -> dict[str, str]:
+        """Normalised name or alias → the label of the entry it names (terms, algorithms)."""
+        if self._names is None:
+            names: dict[str, str] = {}
+            for plural in ("terms", "algorithms"):
+                for entry in self.kb.of_kind(plural):
+                    for name in names_of(entry):
+                        names.setdefault(normalize(name), entry.label)
+            self._names = names
+        return self._names
+
+    # -- peers ---------------------------------------------------------------------------
+
+    def _by_tag(self, kind: str) -> dict[str, tuple[Entry, ...]]:
+        """Tag → the entries of ``kind`` carrying it; built once per kind."""
+        index = self._tagged.get(kind)
+        if index is None:
+            lists: dict[str, list[Entry]] = {}
+            for e in self.kb.of_kind(kind + "s"):
+                for tag in e.tags:
+                    lists.setdefault(tag, []).append(e)
+            index = self._tagged[kind] = {t: tuple(es) for t, es in lists.items()}
+        return index
+
+    def _draw(
+        self, entry: Entry, rng: random.Random, size: int, *, prefer_far: bool = False
+    ) -> list[Entry]:
+        """A bounded random sample of ``entry``'s peers: most tags in common first (or,
+        with ``prefer_far``, fewest: for myths, whose near neighbours answer each other)."""
+        by_tag = self._by_tag(entry.kind)
+        drawn: dict[str, Entry] = {}
+        for tag in entry.tags:
+            pool = by_tag.get(tag, ())
+            for peer in rng.sample(pool, min(size, len(pool))):
+                drawn.setdefault(peer.slug, peer)
+        everyone = self.kb.of_kind(entry.kind + "s")
+        for peer in rng.sample(everyone, min(size, len(everyone))):
+            drawn.setdefault(peer.slug, peer)
+        drawn.pop(entry.slug, None)
+        mine = set(entry.tags)
+        ranked = list(drawn.values())
+        sign = 1 if prefer_far else -1
+        return sorted(ranked, key=lambda p: sign * len(mine & set(p.tags)))  # stable
 
     def _options(
         self,
         entry: Entry,
         right: str,
-        text_of: dict[str, str],
+        text_of: Callable[[Entry], str | None],
         rng: random.Random,
         avoid: Iterable[str] = (),
-    ) -> tuple[str, ...]:
-        """``right`` and up to three distractors, same tags first, no two alike, shuffled."""
-        peers = [p for p in self._peers(entry) if p.slug in text_of]
-        near = [p for p in peers if set(p.tags) & set(entry.tags)]
-        far = [p for p in peers if not set(p.tags) & set(entry.tags)]
-        rng.shuffle(near)
-        rng.shuffle(far)
+        *,
+        prefer_far: bool = False,
+    ) -> tuple[tuple[str, ...], tuple[Entry, ...]]:
+        """``right`` and up to three distractors, shuffled, with the entry of each option.
+
+        Distractors share tags where possible, no two options say the same thing, and
+        the term's blank (its own name, masked) is in every option or in none.
+        """
+        from rapidfuzz import fuzz
+
+        blank = MASK in right
         seen = {normalize(right), *(normalize(a) for a in avoid)}
-        chosen = [right]
-        for peer in near + far:
-            text = text_of[peer.slug]
-            key = normalize(text)
-            if key in seen or not key:
-                continue
-            seen.add(key)
-            chosen.append(text)
+        chosen: list[tuple[str, Entry]] = [(right, entry)]
+        tried: set[str] = set()
+        # Two draws keep the blank in every option or in none; if even the wider draw
+        # finds too few of the right form, the blanks are dropped from every option.
+        for size, same_form in ((_SAMPLE, True), (_WIDE_SAMPLE, True), (_WIDE_SAMPLE, False)):
+            for peer in self._draw(entry, rng, size, prefer_far=prefer_far):
+                if len(chosen) == 4:
+                    break
+                if peer.slug in tried:
+                    continue
+                text = text_of(peer)
+                self.texts_built += 1
+                if text is None or (same_form and (MASK in text) != blank):
+                    continue
+                tried.add(peer.slug)
+                key = normalize(text)
+                if not key or key in seen:
+                    continue
+                if any(fuzz.token_set_ratio(text, c) >= _TOO_SIMILAR for c, _ in chosen):
+                    continue
+                seen.add(key)
+                chosen.append((text, peer))
             if len(chosen) == 4:
                 break
+        if len({MASK in c for c, _ in chosen}) > 1:
+            chosen = [(unblank(c), e) for c, e in chosen]
         rng.shuffle(chosen)
-        return tuple(chosen)
-
-    def _masked_definitions(self, entries: Sequence[Entry]) -> dict[str, str]:
-        return {
-            e.slug: mask(_flat(e.definition), names_of(e)) for e in entries if isinstance(e, Term)
-        }
+        return tuple(c for c, _ in chosen), tuple(e for _, e in chosen)
 
     # -- builders ------------------------------------------------------------------------
+
+    def _question(
+        self,
+        entry: Entry,
+        ref: CardRef,
+        prompt: str,
+        *,
+        answer: str,
+        options: tuple[str, ...] = (),
+        notes: tuple[str, ...] = (),
+        accepted: tuple[str, ...] = (),
+        confusable: tuple[str, ...] = (),
+        shown_after: str | None = None,
+    ) -> Question:
+        after = explanation(entry) if shown_after is None else shown_after
+        return Question(
+            ref.card_id,
+            ref.kind,
+            entry.slug,
+            entry.label,
+            prompt,
+            options,
+            answer,
+            accepted,
+            confusable,
+            after,
+            notes,
+        )
 
     def _pick_text(
         self,
@@ -245,195 +327,118 @@ class QuestionMaker:
         ref: CardRef,
         rng: random.Random,
         prompt: str,
-        texts: dict[str, str],
+        *,
+        text_of: Callable[[Entry], str | None],
+        what: str,
+        prefer_far: bool = False,
     ) -> Question:
-        """Multiple choice: which of the peers' ``texts`` belongs to ``entry``."""
-        right = texts[entry.slug]
-        return Question(
-            ref.card_id,
-            ref.kind,
-            entry.slug,
-            entry.label,
-            prompt,
-            self._options(entry, right, texts, rng),
-            right,
-            explanation=explanation(entry),
-        )
+        """Multiple choice: which of the peers' texts belongs to ``entry``."""
+        right = text_of(entry)
+        assert right is not None
+        options, owners = self._options(entry, right, text_of, rng, prefer_far=prefer_far)
+        right = next(o for o, e in zip(options, owners, strict=True) if e is entry)
+        notes = tuple(what.format(o.label) for o in owners)
+        return self._question(entry, ref, prompt, options=options, answer=right, notes=notes)
 
-    def _pick_name(self, entry: Entry, ref: CardRef, rng: random.Random, shown: str) -> Question:
+    def _pick_name(
+        self,
+        entry: Entry,
+        ref: CardRef,
+        rng: random.Random,
+        shown: str,
+        about: Callable[[Entry], str],
+    ) -> Question:
         """Multiple choice: which entry (of the peers' names) ``shown`` describes."""
-        names = {e.slug: e.label for e in (entry, *self._peers(entry))}
         accepted = names_of(entry)
-        return Question(
-            ref.card_id,
-            ref.kind,
-            entry.slug,
-            entry.label,
-            f"Which {entry.kind} is this?\n{shown}",
-            self._options(entry, entry.label, names, rng, avoid=accepted),
-            entry.label,
-            accepted,
-            explanation=explanation(entry),
+        options, owners = self._options(entry, entry.label, lambda e: e.label, rng, accepted)
+        notes = tuple(f"{o.label} is {about(o)}" for o in owners)
+        prompt = f"Which {entry.kind} is this?\n{shown}"
+        return self._question(
+            entry, ref, prompt, options=options, answer=entry.label, notes=notes, accepted=accepted
         )
 
     def _term_definition(self, entry: Entry, ref: CardRef, rng: random.Random) -> Question:
         assert isinstance(entry, Term)
-        texts = self._masked_definitions((entry, *self._peers(entry)))
-        return self._pick_text(entry, ref, rng, f"What does “{entry.name}” mean?", texts)
+        prompt = f"What does “{entry.name}” mean?"
+        return self._pick_text(
+            entry,
+            ref,
+            rng,
+            prompt,
+            text_of=masked_definition,
+            what="you chose the definition of {}",
+        )
 
     def _definition_term(self, entry: Entry, ref: CardRef, rng: random.Random) -> Question:
         assert isinstance(entry, Term)
-        shown = mask(_flat(entry.definition), names_of(entry))
-        return self._pick_name(entry, ref, rng, shown)
+        shown = mask(flat(entry.definition), names_of(entry))
+        return self._pick_name(entry, ref, rng, shown, short_definition)
 
     def _typed(self, entry: Entry, ref: CardRef, rng: random.Random) -> Question:
         accepted = names_of(entry)
-        if isinstance(entry, Algorithm):
-            shown = f"{entry.complexity.stated} · {_flat(entry.description)}"
-            prompt = f"Type the algorithm:\n{mask(shown, accepted)}"
-        else:
-            assert isinstance(entry, Term)
-            prompt = f"Type the term:\n{mask(_flat(entry.definition), accepted)}"
-        return Question(
-            ref.card_id,
-            ref.kind,
-            entry.slug,
-            entry.label,
-            prompt,
-            (),
-            entry.label,
-            accepted,
-            self._confusable(entry, accepted),
-            explanation(entry),
+        confusable = self._confusable(accepted)
+        return self._question(
+            entry,
+            ref,
+            typed_prompt(entry),
+            answer=entry.label,
+            accepted=accepted,
+            confusable=confusable,
         )
 
-    def _confusable(self, entry: Entry, accepted: Sequence[str]) -> tuple[str, ...]:
+    def _confusable(self, accepted: Sequence[str]) -> tuple[str, ...]:
         """Other entries' names that a close-misspelling check must not accept."""
-        from rapidfuzz import fuzz
+        from rapidfuzz import fuzz, process
 
+        if self._name_keys is None:
+            self._name_keys = list(self.names)
         mine = {normalize(a) for a in accepted}
         out: set[str] = set()
-        for peer in self._peers(entry):
-            for name in names_of(peer):
-                key = normalize(name)
-                if key not in mine and any(fuzz.ratio(key, m) >= CLOSE_RATIO for m in mine):
+        for m in mine:
+            for key, _score, _i in process.extract_iter(
+                m, self._name_keys, scorer=fuzz.ratio, score_cutoff=CLOSE_RATIO
+            ):
+                if key not in mine:
                     out.add(key)
         return tuple(sorted(out))
 
     def _flashcard(self, entry: Entry, ref: CardRef, rng: random.Random) -> Question:
-        if isinstance(entry, Term):
-            front, back = entry.name, _flat(entry.definition)
-        elif isinstance(entry, Algorithm):
-            front = entry.name
-            back = (
-                f"{entry.complexity.stated} · {_flat(entry.description)} "
-                f"Used for: {_flat(entry.use_case)}"
-            )
-        else:
-            assert isinstance(entry, Myth)
-            front = f"Myth or fact? {_flat(entry.myth)}"
-            back = f"Myth. {_flat(entry.fact)}"
-        return Question(
-            ref.card_id,
-            ref.kind,
-            entry.slug,
-            entry.label,
-            front,
-            tuple(RATING_NAMES.values()),
-            back,
-            explanation=back,
-        )
+        front, back = flashcard_sides(entry)
+        options = tuple(RATING_NAMES.values())
+        return self._question(entry, ref, front, options=options, answer=back, shown_after=back)
 
     def _myth_or_fact(self, entry: Entry, ref: CardRef, rng: random.Random) -> Question:
+        """A myth, and four facts to choose from: which one sets this myth right?
+
+        Every option is a fact written in the same voice, so no option can be told from
+        the others by its style; a bare "myth or fact?" of one statement could (the facts
+        are long, hedged, and some open by replying to the myth).
+        """
         assert isinstance(entry, Myth)
-        answer = rng.choice((MYTH, FACT))
-        statement = entry.myth if answer == MYTH else entry.fact
-        return Question(
-            ref.card_id,
-            ref.kind,
-            entry.slug,
-            _flat(statement),
-            f"Myth or fact?\n{_flat(statement)}",
-            (FACT, MYTH),
-            answer,
-            _TRUTH_WORDS[answer],
-            explanation=explanation(entry),
+        prompt = f"A common belief, and a myth:\n“{flat(entry.myth)}”\nWhich fact sets it right?"
+        return self._pick_text(
+            entry,
+            ref,
+            rng,
+            prompt,
+            text_of=lambda e: flat(e.fact) if isinstance(e, Myth) else None,
+            what="you chose the fact that answers the myth “{}”",
+            prefer_far=True,
         )
 
     def _algorithm_profile(self, entry: Entry, ref: CardRef, rng: random.Random) -> Question:
         assert isinstance(entry, Algorithm)
-        texts = {
-            e.slug: _profile(e) for e in (entry, *self._peers(entry)) if isinstance(e, Algorithm)
-        }
-        prompt = f"Stated complexity and typical use of {entry.name}?"
-        return self._pick_text(entry, ref, rng, prompt, texts)
+        prompt = f"The stated complexity of {entry.name}, and what its variables stand for?"
+        return self._pick_text(
+            entry,
+            ref,
+            rng,
+            prompt,
+            text_of=lambda e: profile(e) if isinstance(e, Algorithm) else None,
+            what="you chose the complexity of {}",
+        )
 
     def _profile_algorithm(self, entry: Entry, ref: CardRef, rng: random.Random) -> Question:
         assert isinstance(entry, Algorithm)
-        return self._pick_name(entry, ref, rng, _profile(entry))
-
-
-def parse_rating(text: str) -> int | None:
-    """A rating: 1-4 or a name (or its start) of Again, Hard, Good, Easy, else None."""
-    text = text.strip()
-    if text.isdigit():  # also ², ① or a 5,000-digit number: not a rating
-        number = whole_number(text)
-        return number if number in RATING_NAMES else None
-    folded = text.casefold()
-    for number, name in RATING_NAMES.items():
-        if folded and name.casefold().startswith(folded):
-            return number
-    return None
-
-
-def _close(typed: str, accepted: Iterable[str]) -> bool:
-    from rapidfuzz import fuzz
-
-    return any(
-        len(a) >= _CLOSE_MIN_LENGTH and fuzz.ratio(typed, a) >= CLOSE_RATIO for a in accepted
-    )
-
-
-def _grade_flashcard(text: str) -> Outcome | None:
-    rating = parse_rating(text)
-    if rating is None:
-        return None
-    return Outcome(rating != AGAIN, rating, RATING_NAMES[rating])
-
-
-def _grade_choice(question: Question, text: str) -> Outcome | None:
-    if not text:
-        return None
-    chosen = text
-    if text.isdigit():  # also ², ① or a 5,000-digit number: not an option
-        number = whole_number(text)
-        if number is None or not 1 <= number <= len(question.options):
-            return None
-        chosen = question.options[number - 1]
-    key = normalize(chosen)
-    right = key in {normalize(a) for a in (question.answer, *question.accepted)}
-    return Outcome(right, GOOD if right else AGAIN, chosen)
-
-
-def _grade_typed(question: Question, text: str) -> Outcome:
-    key = normalize(text)
-    accepted = {normalize(a) for a in (question.answer, *question.accepted)}
-    if key and key in accepted:
-        return Outcome(True, GOOD, text)
-    if key and key not in question.confusable and _close(key, accepted):
-        return Outcome(True, HARD, text, close=True)
-    return Outcome(False, AGAIN, text)
-
-
-def grade(question: Question, raw: str) -> Outcome | None:
-    """Grade a response: an option number or text, a typed name, or a self-grade.
-
-    None means the response is not an answer at all (an option number out of range, an
-    empty choice, an unknown grade): ask again.
-    """
-    text = raw.strip()
-    if question.style == "flashcard":
-        return _grade_flashcard(text)
-    if question.style == "choice":
-        return _grade_choice(question, text)
-    return _grade_typed(question, text)
+        shown = f"{profile(entry)}\n{mask(flat(entry.description), names_of(entry))}"
+        return self._pick_name(entry, ref, rng, shown, short_description)

@@ -90,7 +90,9 @@ def review(
         utc(card.due),
         utc(card.last_review) if card.last_review else None,
         before.reps + 1,
-        before.lapses + (1 if rating == 1 and before.last_review is not None else 0),
+        # A lapse is forgetting a learnt card (as in Anki): misses in the learning steps,
+        # which a quiz now repeats until passed, are not lapses.
+        before.lapses + (1 if rating == 1 and before.state == REVIEW else 0),
     )
 
 
@@ -104,3 +106,13 @@ def retrievability(state: CardState, now: datetime) -> float:
 
 def is_due(state: CardState, now: datetime) -> bool:
     return state.due <= utc(now)
+
+
+def preview(previous: CardState | None, card_id: str, now: datetime) -> dict[int, datetime]:
+    """When the card would next be due after each rating (1 Again … 4 Easy), unfuzzed.
+
+    Pure: nothing is stored; what the grade buttons of a flashcard show.
+    """
+    return {
+        rating: review(previous, card_id, rating, now, fuzz=False).due for rating in (1, 2, 3, 4)
+    }

@@ -11,97 +11,51 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from genai_cli.errors import StoreError
 from genai_cli.paths import display_path, progress_db
 from genai_cli.study import storecheck
-from genai_cli.study.scheduler import CardState, utc
+from genai_cli.study.rows import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Recorded,
+    ReviewRecord,
+    SessionRecord,
+    Stopped,
+    TypedAnswer,
+    put_card,
+    review_row,
+    session_row,
+    state_from_json,
+    state_json,
+    ts,
+)
+from genai_cli.study.scheduler import CardState
+
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "Recorded",
+    "ReviewRecord",
+    "SessionRecord",
+    "Stopped",
+    "Store",
+    "TypedAnswer",
+    "default_path",
+    "open_store",
+]
 
 BUSY_TIMEOUT_MS = 15_000
-
-# Ordered migrations: MIGRATIONS[i] takes the schema from version i to version i + 1.
-MIGRATIONS: tuple[str, ...] = (
-    # v1: card state (fsrs fields) and one row per answer.
-    """
-    CREATE TABLE cards (
-        card_id     TEXT PRIMARY KEY,
-        state       INTEGER NOT NULL,
-        step        INTEGER,
-        stability   REAL,
-        difficulty  REAL,
-        due         TEXT NOT NULL,
-        last_review TEXT,
-        reps        INTEGER NOT NULL DEFAULT 0,
-        lapses      INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE TABLE reviews (
-        id          INTEGER PRIMARY KEY AUTOINCREMENT,
-        card_id     TEXT NOT NULL,
-        reviewed_at TEXT NOT NULL,
-        rating      INTEGER NOT NULL,
-        correct     INTEGER NOT NULL,
-        answer      TEXT NOT NULL DEFAULT ''
-    );
-    """,
-    # v2: whether an answer was accepted as a close misspelling, how long it took, and
-    # indexes for the due-card and reviews-per-day queries.
-    """
-    ALTER TABLE reviews ADD COLUMN close INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE reviews ADD COLUMN duration_ms INTEGER;
-    CREATE INDEX reviews_by_time ON reviews (reviewed_at);
-    CREATE INDEX cards_by_due ON cards (due);
-    """,
-    # Interview answers: the text a learner typed for an open question, one row per
-    # review (self-contained, so it can be renumbered when migrations are merged).
-    """
-    CREATE TABLE IF NOT EXISTS typed_answers (
-        review_id   INTEGER PRIMARY KEY REFERENCES reviews (id) ON DELETE CASCADE,
-        card_id     TEXT NOT NULL,
-        answered_at TEXT NOT NULL,
-        text        TEXT NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS typed_answers_by_card ON typed_answers (card_id, answered_at);
-    """,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def default_path() -> Path:
     return progress_db()
-
-
-def _ts(moment: datetime) -> str:
-    """Fixed-width UTC text, so that text order is time order in SQL."""
-    return utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewRecord:
-    """One answer as logged."""
-
-    card_id: str
-    reviewed_at: datetime
-    rating: int
-    correct: bool
-    close: bool = False
-    answer: str = ""
-    duration_ms: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TypedAnswer:
-    """An interview answer as the learner typed it, and the grade they gave it."""
-
-    card_id: str
-    answered_at: datetime
-    text: str
-    rating: int
 
 
 class Store:
@@ -111,12 +65,14 @@ class Store:
         self.path = path
         self._conn = conn
         self.notices = notices  # one-line warnings for the user (a corrupt file moved aside)
-        self._identity: tuple[int, int] | None = None  # set by open_store: (device, inode)
+        self._watch: storecheck.Watch | None = None  # set by open_store (M5)
 
     # -- lifecycle -----------------------------------------------------------------------
 
     def close(self) -> None:
         self._conn.close()
+        if self._watch is not None:  # after the connection: see storecheck.Watch
+            self._watch.close(self.path)
 
     def __enter__(self) -> Store:
         return self
@@ -125,14 +81,19 @@ class Store:
         self.close()
 
     @contextmanager
-    def _immediate(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken at once so that concurrent writers queue up."""
+    def _immediate(self, unsaved: str = "nothing was changed") -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once so that concurrent writers queue up.
+
+        Inside it, before anything is written, the file must still be the one opened
+        (M5): ``unsaved`` says what that refusal means for the learner.
+        """
         conn = self._conn
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise StoreError(f"{display_path(self.path)}: {exc}") from exc
         try:
+            self._check_same_file(unsaved)
             yield conn
         except BaseException as exc:
             with suppress(sqlite3.Error):  # the failure below is the one to report
@@ -156,7 +117,7 @@ class Store:
                 current: int = conn.execute("PRAGMA user_version").fetchone()[0]
                 if current >= SCHEMA_VERSION:
                     return
-                for statement in _statements(MIGRATIONS[current]):
+                for statement in storecheck.statements(MIGRATIONS[current]):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {current + 1}")
 
@@ -175,17 +136,34 @@ class Store:
     def reviews(self) -> list[ReviewRecord]:
         """Every logged answer whose row genai could have written; other rows are skipped."""
         rows = self._query("SELECT * FROM reviews ORDER BY id")
-        checked = (_checked_review(row) for row in rows)
-        return [review for review in checked if review is not None]
+        return [review_row(row) for row in rows if storecheck.review_row_ok(row)]
+
+    def session_reviews(self, session_id: int) -> list[ReviewRecord]:
+        """The reviews of one session, in the order given."""
+        return [r for r in self.reviews() if r.session_id == session_id]
+
+    def last_session(self, *, resumable: bool = False) -> SessionRecord | None:
+        """The most recent session; with ``resumable``, only if it stopped before the end
+        (quit, interrupted or killed) and has not been resumed yet. A latest row genai
+        could not have written means there is none (an older session is not resumed)."""
+        rows = self._query("SELECT * FROM sessions ORDER BY id DESC LIMIT 1")
+        if not rows or not storecheck.session_row_ok(rows[0]):
+            return None
+        found = session_row(rows[0])
+        if resumable and (found.resumed or found.stopped == "done"):
+            return None
+        return found
 
     def unreadable_rows(self) -> int:
-        """How many card and review rows are not ones genai writes (they are skipped)."""
+        """How many rows are not ones genai writes (they are skipped)."""
         cards = self._query("SELECT * FROM cards")
         reviews = self._query("SELECT * FROM reviews")
+        sessions = self._query("SELECT * FROM sessions")
         typed = len(self._query("SELECT 1 FROM typed_answers")) - len(self.typed_answers())
         return (
             sum(1 for r in cards if storecheck.checked_card(r) is None)
-            + sum(1 for r in reviews if _checked_review(r) is None)
+            + sum(1 for r in reviews if not storecheck.review_row_ok(r))
+            + sum(1 for r in sessions if not storecheck.session_row_ok(r))
             + typed
         )
 
@@ -208,16 +186,16 @@ class Store:
                 " asked, so nothing is lost; make it writable or point GENAI_HOME elsewhere"
             ) from exc
 
-    def _check_same_file(self) -> None:
+    def _check_same_file(self, unsaved: str) -> None:
         """StoreError if the database file was removed, replaced or truncated since opening.
 
         Answers after an ``rm`` or a ``mv`` over it would be acknowledged and lost, and a
-        truncated file only noticed by the next run. Checked inside each answer's transaction.
+        truncated file only noticed by the next run. Checked inside each write transaction.
         """
-        if self._identity is not None and not storecheck.still_the_file(self.path, self._identity):
+        if self._watch is not None and not self._watch.still(self.path):
             raise StoreError(
                 f"{display_path(self.path)} was removed, replaced or truncated while the quiz"
-                " ran; this answer was not saved, and the quiz stopped"
+                f" ran; {unsaved}"
             )
 
     def typed_answers(self, card_id: str | None = None) -> list[TypedAnswer]:
@@ -250,6 +228,51 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------
 
+    def answer(
+        self,
+        card_id: str,
+        update: Callable[[CardState | None], CardState],
+        review: ReviewRecord,
+        typed: str | None = None,
+    ) -> Recorded:
+        """Apply ``update`` to the card's current state and log ``review``, atomically.
+
+        The state before is kept with the review, so that :meth:`undo` can restore it;
+        ``typed``, an interview answer as typed, is kept with the review.
+        """
+        with self._immediate("this answer was not saved, and the quiz stopped") as conn:
+            row = conn.execute("SELECT * FROM cards WHERE card_id = ?", (card_id,)).fetchone()
+            before = storecheck.checked_card(row) if row else None  # a bad row starts afresh
+            state = update(before)
+            put_card(conn, state)
+            cursor = conn.execute(
+                """
+                INSERT INTO reviews (card_id, reviewed_at, rating, correct, close, answer,
+                                     duration_ms, session_id, previous)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                (
+                    card_id,
+                    ts(review.reviewed_at),
+                    review.rating,
+                    int(review.correct),
+                    int(review.close),
+                    review.answer,
+                    review.duration_ms,
+                    review.session_id,
+                    state_json(before),
+                ),
+            )
+            review_id = cursor.lastrowid
+            if typed is not None:
+                conn.execute(
+                    "INSERT INTO typed_answers (review_id, card_id, answered_at, text)"
+                    " VALUES (?, ?, ?, ?)",
+                    (review_id, card_id, ts(review.reviewed_at), typed),
+                )
+        assert review_id is not None
+        return Recorded(state, review_id, before)
+
     def record(
         self,
         card_id: str,
@@ -261,56 +284,58 @@ class Store:
 
         ``typed``, an interview answer as typed, is kept with the review.
         """
-        with self._immediate() as conn:
-            self._check_same_file()
-            row = conn.execute("SELECT * FROM cards WHERE card_id = ?", (card_id,)).fetchone()
-            state = update(storecheck.checked_card(row) if row else None)  # a bad row starts afresh
-            conn.execute(
-                """
-                INSERT INTO cards (card_id, state, step, stability, difficulty, due,
-                                   last_review, reps, lapses)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (card_id) DO UPDATE SET
-                    state = excluded.state, step = excluded.step,
-                    stability = excluded.stability, difficulty = excluded.difficulty,
-                    due = excluded.due, last_review = excluded.last_review,
-                    reps = excluded.reps, lapses = excluded.lapses
-                """,
-                (
-                    card_id,
-                    state.state,
-                    state.step,
-                    state.stability,
-                    state.difficulty,
-                    _ts(state.due),
-                    _ts(state.last_review) if state.last_review else None,
-                    state.reps,
-                    state.lapses,
-                ),
-            )
+        return self.answer(card_id, update, review, typed).state
+
+    def undo(self, review_id: int) -> CardState | None:
+        """Remove one review and put its card back as it was before it, in one transaction.
+
+        Returns the restored state (None: the card had never been answered before).
+        Refused if the card has been answered since (by another quiz running at once):
+        restoring it would lose that answer; and if the review's row is not one genai
+        wrote (its kept state could not be trusted).
+        """
+        with self._immediate("nothing was undone, and the quiz stopped") as conn:
+            row = conn.execute("SELECT * FROM reviews WHERE id = ?", (review_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"no review {review_id} to undo")
+            if not storecheck.review_row_ok(row):
+                raise StoreError(f"cannot undo review {review_id}: genai did not write its row")
+            card_id = row["card_id"]
+            later = conn.execute(
+                "SELECT count(*) FROM reviews WHERE card_id = ? AND id > ?", (card_id, review_id)
+            ).fetchone()[0]
+            if later:
+                raise StoreError(f"cannot undo: {card_id} was answered again since (another quiz?)")
+            before = state_from_json(card_id, row["previous"])
+            if before is None:
+                conn.execute("DELETE FROM cards WHERE card_id = ?", (card_id,))
+            else:
+                put_card(conn, before)
+            conn.execute("DELETE FROM typed_answers WHERE review_id = ?", (review_id,))
+            conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+        return before
+
+    def start_session(self, now: datetime, planned: Sequence[str]) -> int:
+        """Record a new session and the cards it plans to ask; returns its id."""
+        with self._immediate("nothing was asked, and the quiz stopped") as conn:
             cursor = conn.execute(
-                """
-                INSERT INTO reviews (card_id, reviewed_at, rating, correct, close, answer,
-                                     duration_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-                (
-                    card_id,
-                    _ts(review.reviewed_at),
-                    review.rating,
-                    int(review.correct),
-                    int(review.close),
-                    review.answer,
-                    review.duration_ms,
-                ),
+                "INSERT INTO sessions (started_at, planned) VALUES (?, ?)",
+                (ts(now), json.dumps(list(planned))),
             )
-            if typed is not None:
-                conn.execute(
-                    "INSERT INTO typed_answers (review_id, card_id, answered_at, text)"
-                    " VALUES (?, ?, ?, ?)",
-                    (cursor.lastrowid, card_id, _ts(review.reviewed_at), typed),
-                )
-        return state
+            session_id = cursor.lastrowid
+        assert session_id is not None
+        return session_id
+
+    def end_session(self, session_id: int, now: datetime, stopped: Stopped) -> None:
+        with self._immediate() as conn:
+            conn.execute(
+                "UPDATE sessions SET finished_at = ?, stopped = ? WHERE id = ?",
+                (ts(now), stopped, session_id),
+            )
+
+    def mark_resumed(self, session_id: int) -> None:
+        with self._immediate() as conn:
+            conn.execute("UPDATE sessions SET resumed = 1 WHERE id = ?", (session_id,))
 
     def reset(self, now: datetime) -> Path:
         """Copy the database to a timestamped backup next to it, then forget all progress."""
@@ -331,28 +356,9 @@ class Store:
             finally:
                 target.close()
                 source.close()
-            conn.execute("DELETE FROM typed_answers")
-            conn.execute("DELETE FROM reviews")
-            conn.execute("DELETE FROM cards")
+            for table in ("typed_answers", "reviews", "cards", "sessions"):
+                conn.execute(f"DELETE FROM {table}")
         return backup
-
-
-_statements = storecheck.statements
-
-
-def _checked_review(row: sqlite3.Row) -> ReviewRecord | None:
-    """The answer logged in a row genai could have written, else None."""
-    if not storecheck.review_row_ok(row):
-        return None
-    return ReviewRecord(
-        row["card_id"],
-        datetime.fromisoformat(row["reviewed_at"]),
-        row["rating"],
-        bool(row["correct"]),
-        bool(row["close"]),
-        row["answer"],
-        row["duration_ms"],
-    )
 
 
 class _Probe(Exception):
@@ -426,7 +432,7 @@ def open_store(path: Path, now: datetime) -> Store:
     store = Store(path, conn, notices)
     try:
         store.migrate()
-        store._identity = storecheck.identity(path)
+        store._watch = storecheck.Watch(path)
         skipped = store.unreadable_rows()
     except OSError as exc:
         store.close()

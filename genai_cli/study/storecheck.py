@@ -8,23 +8,29 @@ a hang or a silent loss; study/store.py decides what to do about each.
 * while a quiz runs it must stay the file that was opened, with a SQLite header;
 * its schema must be one genai wrote at its version, else it is someone else's;
 * each row must be one genai could have written (aware timestamps, known states,
-  numbers in range), else it is skipped.
+  numbers in range, a card state kept for undo that is one, a session's planned cards
+  as a JSON list of card ids), else it is skipped.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import sqlite3
 import stat
-from collections.abc import Sequence
+import threading
+from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from genai_cli.errors import StoreError
 from genai_cli.paths import display_path
+from genai_cli.study.rows import STOPPED
 from genai_cli.study.scheduler import CardState, utc
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -60,16 +66,108 @@ def identity(path: Path) -> tuple[int, int]:
     return info.st_dev, info.st_ino
 
 
-def still_the_file(path: Path, opened: tuple[int, int]) -> bool:
-    """Whether ``path`` is still the database opened as ``opened``: not removed, replaced
-    or truncated (SQLite would go on writing to an unlinked inode, or over nothing)."""
+# Descriptors of open databases, one per file, with how many stores use each.
+_HELD: dict[tuple[int, int], list[int]] = {}
+_WAL_FILES = ("-wal", "-shm")
+_HELD_LOCK = threading.Lock()
+
+
+class Watch:
+    """Tells whether ``path`` is still the database file that was opened (M5).
+
+    It reads the header through a descriptor held while any store has the file open,
+    never through a new open and close: closing *any* descriptor of a file drops every
+    POSIX lock the process holds on it, SQLite's included, and another genai closing
+    would then take itself for the last user and delete the WAL under a running quiz.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.opened = identity(path)
+        self._wal = _identities(path)  # SQLite's WAL files, to drop if left stale
+        with _HELD_LOCK:
+            held = _HELD.get(self.opened)
+            if held is None:
+                fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+                held = _HELD[self.opened] = [fd, 0]  # a moment's replacement: see still
+            held[1] += 1
+        self._fd: int | None = held[0]
+
+    def still(self, path: Path) -> bool:
+        """Whether ``path`` is still the file opened: not removed, replaced or truncated
+        (SQLite would go on writing to an unlinked inode, or over nothing)."""
+        if self._fd is None:
+            return False
+        try:
+            same = identity(path) == self.opened == _fd_identity(self._fd)
+            header = os.pread(self._fd, len(SQLITE_HEADER), 0)
+        except OSError:
+            return False
+        return same and header == SQLITE_HEADER
+
+    def close(self, path: Path) -> None:
+        """Give the descriptor back; the last store on the file closes it (after SQLite
+        has closed its own connection, so no lock is dropped early).
+
+        If the file was removed or replaced meanwhile, SQLite leaves its WAL files behind
+        (it cannot checkpoint a moved file); the next genai would read them as the new
+        file's and mix two databases. They are removed if they are still the ones it had.
+        """
+        if self._fd is None:
+            return
+        self._fd = None
+        with _HELD_LOCK:
+            held = _HELD[self.opened]
+            held[1] -= 1
+            if held[1] > 0:
+                return
+            del _HELD[self.opened]
+            os.close(held[0])
+        try:
+            moved = identity(path) != self.opened
+        except OSError:
+            moved = True
+        if moved and _unused(Path(f"{path}-shm")):
+            for suffix, ident in _identities(path).items():
+                if self._wal.get(suffix) == ident:
+                    with suppress(OSError):
+                        Path(f"{path}{suffix}").unlink()
+
+
+_SHM_DMS = 128  # the byte of the WAL index SQLite read-locks while a connection uses it
+
+
+def _unused(shm: Path) -> bool:
+    """Whether no process uses the WAL index ``shm`` (else its files are left alone)."""
     try:
-        now = identity(path)
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
+        import fcntl
+    except ImportError:  # no POSIX locks to ask: leave the files
+        return False
+    try:
+        fd = os.open(shm, os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return True
     except OSError:
         return False
-    return now == opened and header == SQLITE_HEADER
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _SHM_DMS)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+def _identities(path: Path) -> dict[str, tuple[int, int]]:
+    found = {}
+    for suffix in _WAL_FILES:
+        with suppress(OSError):
+            found[suffix] = identity(Path(f"{path}{suffix}"))
+    return found
+
+
+def _fd_identity(fd: int) -> tuple[int, int]:
+    info = os.fstat(fd)
+    return info.st_dev, info.st_ino
 
 
 def aside_name(path: Path, label: str, now: datetime) -> Path:
@@ -220,8 +318,9 @@ def _between(value: object, low: float, high: float) -> bool:
     return isinstance(value, (int, float)) and math.isfinite(value) and low <= value <= high
 
 
-def card_row_ok(row: sqlite3.Row) -> bool:
-    """Whether a ``cards`` row is one genai could have written."""
+def card_row_ok(row: sqlite3.Row | Mapping[str, Any]) -> bool:
+    """Whether a ``cards`` row (or a card state kept for undo) is one genai could have
+    written."""
     last = row["last_review"]
     return (
         isinstance(row["card_id"], str)
@@ -239,6 +338,7 @@ def card_row_ok(row: sqlite3.Row) -> bool:
 
 def review_row_ok(row: sqlite3.Row) -> bool:
     """Whether a ``reviews`` row is one genai could have written."""
+    session = row["session_id"]
     return (
         aware(row["reviewed_at"]) is not None
         and isinstance(row["card_id"], str)
@@ -247,6 +347,49 @@ def review_row_ok(row: sqlite3.Row) -> bool:
         and row["close"] in (0, 1)
         and isinstance(row["answer"], str)
         and (row["duration_ms"] is None or _count(row["duration_ms"]))
+        and (session is None or (type(session) is int and session > 0))
+        and previous_ok(row["previous"])
+    )
+
+
+_STATE_FIELDS = frozenset(
+    ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses")
+)
+
+
+def previous_ok(text: object) -> bool:
+    """Whether a review's ``previous`` (the card's state before it, JSON, kept for undo;
+    NULL for a new card) is one genai could have written."""
+    if text is None:
+        return True
+    if not isinstance(text, str):
+        return False
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return (
+        isinstance(data, dict)
+        and set(data) == _STATE_FIELDS
+        and card_row_ok({**data, "card_id": ""})
+    )
+
+
+def session_row_ok(row: sqlite3.Row) -> bool:
+    """Whether a ``sessions`` row is one genai could have written."""
+    finished = row["finished_at"]
+    try:
+        planned = json.loads(row["planned"]) if isinstance(row["planned"], str) else None
+    except (ValueError, RecursionError):
+        planned = None
+    return (
+        type(row["id"]) is int
+        and aware(row["started_at"]) is not None
+        and (finished is None or aware(finished) is not None)
+        and (row["stopped"] is None or row["stopped"] in STOPPED)
+        and row["resumed"] in (0, 1)
+        and isinstance(planned, list)
+        and all(isinstance(card, str) for card in planned)
     )
 
 

@@ -1,25 +1,37 @@
-"""The prompt adapters: questionary in a real terminal, plain lines otherwise.
+"""The prompt adapters: prompt_toolkit in a real terminal, plain lines otherwise.
 
-The only module that imports questionary. Piped input never reaches questionary (a select
-fed from a pipe silently picks its first option): without a terminal on both stdin and
-stdout, or with ``--plain``, the line-mode asker is used.
+The only module that imports prompt_toolkit. Options are printed in full (wrapped and
+numbered, by the views) above a one-line selector, so nothing is ever cut at the
+terminal's width. Piped input never reaches prompt_toolkit: without a terminal on both
+stdin and stdout, or with ``--plain``, the line-mode asker is used.
+
+Keys in a terminal: ``1``-``4`` or ``a``-``d`` answer at once, arrows or ``j``/``k`` and
+Enter too; a flashcard is revealed with Space or Enter and graded with ``1``-``4`` (Enter
+is Good); ``u`` undoes the last answer and ``q`` or Esc ends the session (at a typed
+prompt, where those are letters: Ctrl-Z and Esc or Ctrl-D); Ctrl-C interrupts.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
-from genai_cli.study.questions import Outcome, Question, grade
-from genai_cli.study.session import Asker
+from genai_cli.study.grading import grade
+from genai_cli.study.questions import Outcome, Question
+from genai_cli.study.session import Asker, Command, Progress, Verdict
 from genai_cli.views import quiz as render_quiz
 
 Show = Callable[[Any], None]
+_PLAIN_COMMANDS = {"u": Command.UNDO, "undo": Command.UNDO, "q": Command.QUIT, "quit": Command.QUIT}
 
 
 class PlainAsker:
-    """Prints each question as plain lines with numbered options; reads one line per answer."""
+    """Prints each question as plain lines with numbered options; reads one line per answer.
+
+    ``u`` (undo) and ``q`` (quit) work at a choice, reveal or grade prompt; at a typed
+    prompt the end of input (Ctrl-D) ends the session.
+    """
 
     def __init__(self, show: Show, stdin: TextIO | None = None, stdout: TextIO | None = None):
         self.show = show
@@ -42,25 +54,86 @@ class PlainAsker:
             self.stdout.write(line if line.endswith("\n") else line + "\n")
         return line.rstrip("\r\n")
 
-    def ask(self, question: Question, number: int, total: int) -> str | None:
-        self.show(render_quiz.question_view(question, number, total, numbered=True))
+    def ask(self, question: Question, progress: Progress) -> str | Command | None:
+        self.show(render_quiz.question_view(question, progress))
         if question.style == "flashcard":
-            if self._read(render_quiz.reveal_prompt()) is None:
-                return None
+            line = self._read(render_quiz.reveal_prompt())
+            if line is None or line.strip().casefold() in _PLAIN_COMMANDS:
+                return None if line is None else _PLAIN_COMMANDS[line.strip().casefold()]
             self.show(render_quiz.reveal_view(question))
-            self.show(render_quiz.grades_view(question))
+            self.show(render_quiz.grades_view(question, progress))
         while True:
             line = self._read(render_quiz.plain_prompt(question))
-            if line is None or grade(question, line) is not None:
+            if line is None:
+                return None
+            if question.style != "typed" and line.strip().casefold() in _PLAIN_COMMANDS:
+                return _PLAIN_COMMANDS[line.strip().casefold()]
+            if grade(question, line) is not None:
                 return line
-            self.stdout.write(f"Please answer with a number from 1 to {len(question.options)}.\n")
+            self.stdout.write(render_quiz.not_an_option(question) + "\n")
 
-    def feedback(self, question: Question, outcome: Outcome) -> None:
-        self.show(render_quiz.feedback(question, outcome))
+    def feedback(self, question: Question, outcome: Outcome, verdict: Verdict) -> Command | None:
+        self.show(render_quiz.feedback(question, outcome, verdict))
+        return None
 
 
-class QuestionaryAsker:
-    """Arrow keys and Enter to choose, a text prompt to type, any key to reveal a card.
+class _Selector:
+    """The state and key bindings of one selector line."""
+
+    def __init__(self, message: str, labels: tuple[str, ...], default: int) -> None:
+        self.message = message
+        self.labels = labels
+        self.pointer = default
+        self.done = ""
+
+    def render(self) -> list[tuple[str, str]]:
+        parts: list[tuple[str, str]] = [("bold", self.message)]
+        if self.done:
+            return [*parts, ("", " "), ("bold", self.done)]
+        for index, label in enumerate(self.labels):
+            style = "reverse bold" if index == self.pointer else ""
+            parts += [("", " "), (style, f" {label} ")]
+        return parts
+
+    def finish(self, event: Any, value: str, shown: str) -> None:
+        self.done = shown
+        event.app.exit(result=value)
+
+    def bindings(self, keys: Mapping[str, str], any_key: str | None) -> Any:
+        from prompt_toolkit.key_binding import KeyBindings
+        from prompt_toolkit.keys import Keys
+
+        bindings = KeyBindings()
+        if any_key is not None:
+            for key in (Keys.Any, "enter", "space"):
+                bindings.add(key)(lambda event, v=any_key: self.finish(event, v, ""))
+        for key, value in keys.items():
+            bindings.add(key)(lambda event, v=value, k=key: self.finish(event, v, k.strip()))
+        if self.labels:
+            for key in ("left", "up", "k", "s-tab"):
+                bindings.add(key)(lambda event: self.move(-1))
+            for key in ("right", "down", "j", "tab"):
+                bindings.add(key)(lambda event: self.move(1))
+            bindings.add("enter")(
+                lambda event: self.finish(event, str(self.pointer + 1), self.labels[self.pointer])
+            )
+        bindings.add("u")(lambda event: self.finish(event, _UNDO, "undo"))
+        for key in ("q", "escape"):
+            bindings.add(key, eager=True)(lambda event: self.finish(event, _QUIT, "quit"))
+        bindings.add("c-c")(lambda event: event.app.exit(exception=KeyboardInterrupt()))
+        return bindings
+
+    def move(self, step: int) -> None:
+        self.pointer = (self.pointer + step) % len(self.labels)
+
+
+_UNDO = "\x00undo"
+_QUIT = "\x00quit"
+_COMMANDS = {_UNDO: Command.UNDO, _QUIT: Command.QUIT}
+
+
+class TerminalAsker:
+    """Number and letter keys, arrows and Enter; Space to reveal; u to undo; q to quit.
 
     ``input`` and ``output`` (prompt_toolkit objects) are for tests; by default the
     terminal is used.
@@ -70,47 +143,113 @@ class QuestionaryAsker:
         self.show = show
         self._io = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
 
-    def _select(
-        self, message: str, options: tuple[str, ...], default: int | None = None
-    ) -> str | None:
-        import questionary
+    def _keys(
+        self,
+        message: str,
+        labels: Sequence[str] = (),
+        keys: Mapping[str, str] | None = None,
+        default: int = 0,
+        *,
+        any_key: str | None = None,
+    ) -> str:
+        """A one-line selector over ``labels``; returns the chosen value or a command.
 
-        choices = [questionary.Choice(o, value=str(n)) for n, o in enumerate(options, 1)]
-        start = choices[default - 1] if default else None
-        answer: str | None = questionary.select(
-            message, choices, default=start, **self._io
-        ).unsafe_ask()
-        return answer
+        ``keys`` maps a key to a value returned at once (``"1"`` → ``"1"``); with
+        ``any_key``, every other key returns it. Ctrl-C raises KeyboardInterrupt.
+        """
+        from prompt_toolkit.application import Application
+        from prompt_toolkit.formatted_text import StyleAndTextTuples
+        from prompt_toolkit.layout import Layout, Window
+        from prompt_toolkit.layout.controls import FormattedTextControl
 
-    def ask(self, question: Question, number: int, total: int) -> str | None:
-        import questionary
+        selector = _Selector(message, tuple(labels), default)
 
-        self.show(render_quiz.question_view(question, number, total, numbered=False))
+        def text() -> StyleAndTextTuples:
+            out: StyleAndTextTuples = []
+            out.extend(selector.render())
+            return out
+
+        window = Window(FormattedTextControl(text), wrap_lines=True, dont_extend_height=True)
+        app: Application[str] = Application(
+            layout=Layout(window),
+            key_bindings=selector.bindings(keys or {}, any_key),
+            full_screen=False,
+            **self._io,
+        )
+        app.ttimeoutlen = 0.05  # a lone Esc quits at once
+        result: str = app.run()
+        return result
+
+    def _typed(self) -> str:
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.key_binding import KeyBindings
+
+        bindings = KeyBindings()
+
+        @bindings.add("c-z")
+        def _undo(event: Any) -> None:
+            event.app.exit(result=_UNDO)
+
+        @bindings.add("escape", eager=True)
+        @bindings.add("c-d")
+        def _quit(event: Any) -> None:
+            event.app.exit(result=_QUIT)
+
+        session: PromptSession[str] = PromptSession(key_bindings=bindings, **self._io)
+        session.app.ttimeoutlen = 0.05
+        result: str = session.prompt(
+            [("bold", "Your answer "), ("", "(empty: I don't know · Ctrl-Z undo · Esc quit): ")]
+        )
+        return result
+
+    def ask(self, question: Question, progress: Progress) -> str | Command | None:
+        self.show(render_quiz.question_view(question, progress))
         try:
             if question.style == "typed":
-                typed: str = questionary.text("Your answer:", **self._io).unsafe_ask()
-                return typed
-            if question.style == "flashcard":
-                questionary.press_any_key_to_continue(
-                    "Press any key to reveal the answer…", **self._io
-                ).unsafe_ask()
+                raw = self._typed()
+            elif question.style == "flashcard":
+                raw = self._keys(
+                    "Space: reveal · u undo · q quit",
+                    keys={" ": "reveal", "enter": "reveal"},
+                )
+                if raw in _COMMANDS:
+                    return _COMMANDS[raw]
                 self.show(render_quiz.reveal_view(question))
-                # The cursor starts on Good, the usual grade, as in Anki.
-                good = question.options.index("Good") + 1 if "Good" in question.options else None
-                return self._select("How well did you know it?", question.options, good)
-            return self._select("Your answer:", question.options)
+                labels = render_quiz.grade_labels(question, progress)
+                good = question.options.index("Good") if "Good" in question.options else 0
+                numbers = {str(n): str(n) for n in range(1, len(labels) + 1)}
+                raw = self._keys("Grade (1-4, Enter):", labels, numbers, default=good)
+            else:
+                count = len(question.options)
+                keys = {str(n): str(n) for n in range(1, count + 1)}
+                keys.update({"abcd"[n - 1]: str(n) for n in range(1, min(count, 4) + 1)})
+                raw = self._keys(
+                    f"Your answer (1-{count} · u undo · q quit):",
+                    tuple(keys.values())[:count],
+                    keys,
+                )
         except KeyboardInterrupt:
             return None
+        except EOFError:
+            return Command.QUIT
+        return _COMMANDS.get(raw, raw)
 
-    def feedback(self, question: Question, outcome: Outcome) -> None:
-        self.show(render_quiz.feedback(question, outcome))
+    def feedback(self, question: Question, outcome: Outcome, verdict: Verdict) -> Command | None:
+        self.show(render_quiz.feedback(question, outcome, verdict))
+        if outcome.correct or question.style == "flashcard":
+            return None
+        try:
+            raw = self._keys(render_quiz.continue_prompt(), any_key="next")
+        except EOFError:
+            return Command.QUIT
+        return _COMMANDS.get(raw)
 
 
 def make_asker(show: Show, *, plain: bool) -> Asker:
-    """questionary only with a terminal on stdin and stdout and without ``--plain``."""
+    """The terminal asker only with a terminal on stdin and stdout and without ``--plain``."""
     if plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
         return PlainAsker(show)
-    return QuestionaryAsker(show)
+    return TerminalAsker(show)
 
 
 def read_answer(
