@@ -33,7 +33,7 @@ def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _records(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.rglob("*.bin"))
+    return sorted(p for p in directory.rglob("*.rec"))
 
 
 def _deck(tmp_path: Path, text: str) -> Path:
@@ -173,7 +173,7 @@ class TestBrokenCache:
             record.write_bytes(damage(record.read_bytes()))  # type: ignore[operator]
         assert load_bundled() == expected
         # and the rebuilt records are sound again
-        assert all(r.read_bytes().startswith(b"genai-cache\n") for r in _records(cache_home))
+        assert all(r.read_bytes().startswith(cache._MAGIC) for r in _records(cache_home))
         assert load_bundled() == expected
 
     def test_unreadable_record_is_ignored(self, cache_home: Path) -> None:
@@ -221,7 +221,7 @@ class TestAtomicWrite:
         monkeypatch.setattr(cache.os, "replace", spy)
         load_bundled()
         assert renamed
-        assert all(src.endswith(".tmp") and dst.endswith(".bin") for src, dst in renamed)
+        assert all(src.endswith(".tmp") and dst.endswith(".rec") for src, dst in renamed)
 
 
 class TestGeneratedDeck:

@@ -8,7 +8,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from genai_cli.errors import DataError
-from genai_cli.knowledge.cache import KNOWLEDGE, SourceSpec, WithExtra, load_assembled, parse_cached
+from genai_cli.knowledge.cache import (
+    KNOWLEDGE,
+    NotStored,
+    Places,
+    SourceSpec,
+    WithExtra,
+    decode_entries,
+    dumps,
+    encode_entries,
+    load_assembled,
+    loads,
+    parse_cached,
+    relocate,
+)
 from genai_cli.knowledge.model import (
     KINDS,
     Entry,
@@ -113,11 +126,51 @@ def _read_bounded(path: Path) -> bytes:
         return handle.read(MAX_BYTES + 1)
 
 
-def parse_file(path: Path, deck: str | None = None) -> Parsed:
+class _ParsedCodec:
+    """A Parsed as JSON (see genai_cli.knowledge.cache)."""
+
+    def encode(self, value: Parsed) -> bytes:
+        return dumps([value.path, encode_entries(value.entries), list(value.problems)])
+
+    def decode(self, data: bytes | memoryview, places: Places) -> Parsed:
+        path, entries, problems = loads(data)
+        return Parsed(
+            relocate(path, places), decode_entries(entries, places), relocate(problems, places)
+        )
+
+
+class _ReportsCodec:
+    """Warnings and deck reports, as stored beside the knowledge base."""
+
+    def encode(self, value: tuple[tuple[str, ...], tuple[DeckReport, ...]]) -> bytes:
+        warnings, reports = value
+        rows = [[r.name, r.path, dict(r.counts), r.overrides, list(r.problems)] for r in reports]
+        return dumps([list(warnings), rows])
+
+    def decode(
+        self, data: bytes | memoryview, places: Places
+    ) -> tuple[tuple[str, ...], tuple[DeckReport, ...]]:
+        warnings, rows = loads(data)
+        reports = []
+        for name, path, counts, overrides, problems in rows:
+            if not (isinstance(counts, dict) and all(isinstance(n, int) for n in counts.values())):
+                raise ValueError("bad counts")
+            if not isinstance(overrides, int) or not isinstance(name, str):
+                raise ValueError("bad report")
+            reports.append(
+                DeckReport(
+                    name, relocate(path, places), counts, overrides, relocate(problems, places)
+                )
+            )
+        return relocate(warnings, places), tuple(reports)
+
+
+def parse_file(path: Path, deck: str | None = None, *, fresh: bool = False) -> Parsed:
     """Read and validate one file on its own (no cross-file checks), cached until it changes.
 
     ``deck`` is the name entries carry to say where they came from (None for the
     bundled data). Never raises for a bad file: every problem is in the result.
+    ``fresh`` reads the file itself, whatever the cache holds (`genai validate`).
     """
     shown = display_path(path)
 
@@ -125,10 +178,18 @@ def parse_file(path: Path, deck: str | None = None) -> Parsed:
         try:
             data = _read_bounded(path)
         except OSError as exc:
-            return Parsed(shown, (), (f"{shown}:0: cannot read: {exc.strerror or exc}",))
+            # Never cached (red-team H3): the cause may be gone next time, unseen by stat.
+            raise NotStored(
+                Parsed(shown, (), (f"{shown}:0: cannot read: {exc.strerror or exc}",))
+            ) from None
         return parse_text(data, shown, deck)
 
-    return parse_cached(SourceSpec(path, deck, shown), parse)
+    if fresh:
+        try:
+            return parse()
+        except NotStored as signal:
+            return signal.value  # type: ignore[no-any-return]
+    return parse_cached(SourceSpec(path, deck, shown), parse, _ParsedCodec())
 
 
 def _fatal(problems: Sequence[str]) -> DataError:
@@ -266,7 +327,7 @@ def load_knowledge(deck_paths: Sequence[Path]) -> Loaded:
         loaded.kb.name_keys("terms")  # computed now so the cache stores it
         return loaded.kb, (loaded.warnings, loaded.sources)
 
-    kb, (warnings, sources) = load_assembled(specs, build, WithExtra(KNOWLEDGE))
+    kb, (warnings, sources) = load_assembled(specs, build, WithExtra(KNOWLEDGE, _ReportsCodec()))
     return Loaded(kb, warnings, sources)
 
 
@@ -327,7 +388,7 @@ def validate(paths: Sequence[Path], context: Sequence[Path] = ()) -> Validation:
     """
     targets = {_identity(p) for p in paths}
     base = load_knowledge([c for c in context if _identity(c) not in targets]).kb
-    parsed = [parse_file(p, display_path(p)) for p in paths]
+    parsed = [parse_file(p, display_path(p), fresh=True) for p in paths]
     fresh = [e for d in parsed for e in d.entries]
     known = {e.slug for e in base.entries()} | {e.slug for e in fresh}
     problems: list[str] = []

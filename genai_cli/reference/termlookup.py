@@ -10,12 +10,24 @@ next to the term name index; it is cached under the same sources as the knowledg
 
 from __future__ import annotations
 
-import marshal
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from genai_cli.knowledge.cache import SourceSpec, cached, decode_row, encode_row, field_names
+from genai_cli.knowledge.cache import (
+    NOWHERE,
+    Places,
+    SourceSpec,
+    cached,
+    check_fields,
+    decode_row,
+    dumps,
+    encode_row,
+    field_names,
+    loads,
+    relocate,
+)
 from genai_cli.knowledge.model import KINDS, Entry, KnowledgeBase, Term
 from genai_cli.reference.lookup import Index
 
@@ -29,20 +41,20 @@ class TermLookup:
     """Term names, and every entry as an encoded row, decoded only when asked for."""
 
     names: dict[str, str]  # normalised term name -> slug
-    rows: dict[str, bytes]  # slug -> marshalled (position, plural, field names, row)
+    rows: dict[str, str]  # slug -> JSON [position, plural, row]
     reverse: tuple[str, ...]  # slugs of the algorithms and concepts, in order
     warnings: tuple[str, ...]
+    places: Places = NOWHERE  # shown paths as stored -> as shown from here
     _decoded: dict[str, Entry] = field(default_factory=dict, repr=False)
     _position: dict[str, int] = field(default_factory=dict, repr=False)  # in the full base
 
     @classmethod
     def of(cls, kb: KnowledgeBase, warnings: Sequence[str]) -> TermLookup:
-        rows: dict[str, bytes] = {}
-        for plural, kind in KINDS.items():
-            fields = field_names(kind)
+        rows: dict[str, str] = {}
+        for plural in KINDS:
             for entry in kb.of_kind(plural):
-                row = (len(rows), plural, fields, encode_row(entry))
-                rows[entry.slug] = marshal.dumps(row)
+                row = [len(rows), plural, encode_row(entry)]
+                rows[entry.slug] = json.dumps(row, ensure_ascii=False, separators=(",", ":"))
         names = {key: entry.slug for key, entry in kb.name_keys("terms").items()}
         reverse = tuple(e.slug for plural in _REVERSE_KINDS for e in kb.of_kind(plural))
         return cls(names, rows, reverse, tuple(warnings))
@@ -50,8 +62,12 @@ class TermLookup:
     def entry(self, slug: str) -> Entry | None:
         found = self._decoded.get(slug)
         if found is None and slug in self.rows:
-            position, plural, names, row = marshal.loads(self.rows[slug])
-            found = self._decoded[slug] = decode_row(KINDS[plural], names, row)
+            position, plural, row = json.loads(self.rows[slug])
+            names = field_names(KINDS[plural])
+            found = decode_row(check_fields(plural, list(names)), names, row, self.places)
+            if not isinstance(position, int):
+                raise ValueError("bad position")
+            self._decoded[slug] = found
             self._position[slug] = position
         return found
 
@@ -73,12 +89,19 @@ class TermLookup:
         )
 
     def encode(self) -> bytes:
-        return marshal.dumps((self.names, self.rows, self.reverse, self.warnings))
+        fields = {plural: list(field_names(kind)) for plural, kind in KINDS.items()}
+        return dumps([fields, self.names, self.rows, list(self.reverse), list(self.warnings)])
 
     @classmethod
-    def decode(cls, data: bytes | memoryview) -> TermLookup:
-        names, rows, reverse, warnings = marshal.loads(data)
-        return cls(names, rows, tuple(reverse), tuple(warnings))
+    def decode(cls, data: bytes | memoryview, places: Places = NOWHERE) -> TermLookup:
+        fields, names, rows, reverse, warnings = loads(data)
+        for plural in KINDS:  # rows are checked again when decoded
+            check_fields(plural, fields.get(plural))
+        if not (isinstance(names, dict) and isinstance(rows, dict)):
+            raise ValueError("bad term lookup record")
+        if not all(isinstance(v, str) for v in (*rows.values(), *names.values())):
+            raise ValueError("bad term lookup record")
+        return cls(names, rows, relocate(reverse, NOWHERE), relocate(warnings, places), places)
 
 
 class _Terms(Mapping[str, Term]):
@@ -89,7 +112,8 @@ class _Terms(Mapping[str, Term]):
 
     def __getitem__(self, key: str) -> Term:
         entry = self._lookup.entry(self._lookup.names[key])
-        assert isinstance(entry, Term)
+        if not isinstance(entry, Term):  # only a tampered record could say otherwise
+            raise KeyError(key)
         return entry
 
     def __iter__(self) -> Iterator[str]:
@@ -106,8 +130,8 @@ class _Codec:
     def encode(self, value: TermLookup) -> bytes:
         return value.encode()
 
-    def decode(self, data: bytes | memoryview) -> TermLookup:
-        return TermLookup.decode(data)
+    def decode(self, data: bytes | memoryview, places: Places) -> TermLookup:
+        return TermLookup.decode(data, places)
 
 
 def load_term_lookup(deck_paths: Sequence[Path]) -> TermLookup:
