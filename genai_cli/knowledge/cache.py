@@ -62,6 +62,8 @@ _MAGIC = b"genai-cache json 4\n"
 _PREFIX = len(_MAGIC) + 8
 # A record is never larger than this (a 100,000-term knowledge base is ~60 MB).
 MAX_RECORD = 1 << 30
+# Files larger than this are never read as data (yamlsafe.MAX_BYTES), so never hashed.
+MAX_HASHED = 256 * 1024 * 1024
 # Timestamps this close to "now" may still change without the stamp changing (coarse
 # filesystem clocks tick once a second, FAT's once in two): such sources are hashed.
 RACY_NS = 3_000_000_000
@@ -411,8 +413,9 @@ def digest(path: str) -> str | None:
         else:
             fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
             with os.fdopen(fd, "rb") as handle:
-                if not stat_module.S_ISREG(os.fstat(fd).st_mode):
-                    return None  # a FIFO or device: its stamp is all there is
+                found = os.fstat(fd)
+                if not stat_module.S_ISREG(found.st_mode) or found.st_size > MAX_HASHED:
+                    return None  # a FIFO, a device, or more than any source may hold
                 data = handle.read()
     except (OSError, ValueError):
         return None

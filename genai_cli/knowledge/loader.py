@@ -30,7 +30,7 @@ from genai_cli.knowledge.model import (
 )
 from genai_cli.knowledge.names import normalize
 from genai_cli.knowledge.schema import Parsed, parse_text
-from genai_cli.knowledge.yamlsafe import MAX_BYTES
+from genai_cli.knowledge.yamlsafe import MAX_BYTES, too_large
 from genai_cli.paths import bundled_data_dir, display_path
 
 DATA_SUFFIXES = (".yaml", ".yml")
@@ -118,10 +118,13 @@ def data_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.suffix in DATA_SUFFIXES and p.is_file())
 
 
-def _read_bounded(path: Path) -> bytes:
-    """The file's bytes, at most MAX_BYTES + 1 of them (enough for read_yaml to refuse)."""
-    if not stat.S_ISREG(path.stat().st_mode):
+def _read_bounded(path: Path) -> bytes | None:
+    """The file's bytes, at most MAX_BYTES + 1 of them; None if it is larger than that."""
+    found = path.stat()
+    if not stat.S_ISREG(found.st_mode):
         raise OSError(0, "not a regular file")
+    if found.st_size > MAX_BYTES:
+        return None  # refused without reading it
     with path.open("rb") as handle:
         return handle.read(MAX_BYTES + 1)
 
@@ -182,6 +185,8 @@ def parse_file(path: Path, deck: str | None = None, *, fresh: bool = False) -> P
             raise NotStored(
                 Parsed(shown, (), (f"{shown}:0: cannot read: {exc.strerror or exc}",))
             ) from None
+        if data is None:
+            return Parsed(shown, (), (f"{shown}:0: {too_large().message}",))
         return parse_text(data, shown, deck)
 
     if fresh:
