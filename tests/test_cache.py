@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from genai_cli.knowledge import cache
+from genai_cli.knowledge import records as disk
 from genai_cli.knowledge.loader import (
     data_files,
     load_bundled,
@@ -119,7 +119,7 @@ class TestStaleness:
         self, cache_home: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         load_bundled()
-        monkeypatch.setattr(cache, "SCHEMA_VERSION", cache.SCHEMA_VERSION + 1)
+        monkeypatch.setattr(disk, "SCHEMA_VERSION", disk.SCHEMA_VERSION + 1)
         calls = []
         real = load_files
         monkeypatch.setattr(
@@ -173,7 +173,7 @@ class TestBrokenCache:
             record.write_bytes(damage(record.read_bytes()))  # type: ignore[operator]
         assert load_bundled() == expected
         # and the rebuilt records are sound again
-        assert all(r.read_bytes().startswith(cache._MAGIC) for r in _records(cache_home))
+        assert all(r.read_bytes().startswith(disk._MAGIC) for r in _records(cache_home))
         assert load_bundled() == expected
 
     def test_unreadable_record_is_ignored(self, cache_home: Path) -> None:
@@ -218,7 +218,7 @@ class TestAtomicWrite:
             renamed.append((str(src), str(dst)))
             real(src, dst)
 
-        monkeypatch.setattr(cache.os, "replace", spy)
+        monkeypatch.setattr(disk.os, "replace", spy)
         load_bundled()
         assert renamed
         assert all(src.endswith(".tmp") and dst.endswith(".rec") for src, dst in renamed)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from genai_cli.knowledge import cache, loader
+from genai_cli.knowledge import cache, codec, loader, records
 from genai_cli.knowledge.loader import load_knowledge, parse_file, validate
 
 DECK = """terms:
@@ -29,7 +29,7 @@ DECK = """terms:
 def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory = tmp_path / "genai-cache"
     monkeypatch.setenv("GENAI_CACHE_DIR", str(directory))
-    monkeypatch.setattr(cache, "_pruned", set())
+    monkeypatch.setattr(records, "_pruned", set())
     return directory
 
 
@@ -68,8 +68,8 @@ class TestNeverStale:
         # A filesystem with 1-second timestamps: an edit within the same second changes
         # neither mtime nor ctime. The file was racy when cached, so its digest decides.
         path = _deck(tmp_path)
-        frozen = cache.stamp(str(path))
-        monkeypatch.setattr(cache, "stamp", lambda p: frozen if p == str(path) else None)
+        frozen = records.stamp(str(path))
+        monkeypatch.setattr(records, "stamp", lambda p: frozen if p == str(path) else None)
         assert _definition(path) == "The answer is 42."
         path.write_text(DECK.replace("42", "41"), encoding="utf-8")
         assert _definition(path) == "The answer is 41."
@@ -149,9 +149,9 @@ class TestNeverCode:
         self, cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         path, record, flag = self._planted(cache_home, tmp_path, monkeypatch)
-        found = cache.read_record(record)
+        found = cache.read_record(str(record))
         assert found is not None
-        cache.write_record(record, found[0], pickle.dumps(Boom()))
+        cache.write_record(str(record), found[0], pickle.dumps(Boom()))
         assert _definition(path) == "The answer is 42."
         assert not flag.exists()
 
@@ -159,9 +159,9 @@ class TestNeverCode:
         self, cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         path, record, _flag = self._planted(cache_home, tmp_path, monkeypatch)
-        header, body = cache.read_record(record)  # type: ignore[misc]
+        header, body = cache.read_record(str(record))  # type: ignore[misc]
         text = bytes(body).replace(b'"The answer is 42."', b'["not", "text"]')
-        cache.write_record(record, header, text)
+        cache.write_record(str(record), header, text)
         assert _definition(path) == "The answer is 42."
 
     @pytest.mark.parametrize("plant", ["fifo", "dev-zero", "symlink", "other-owner"])
@@ -189,7 +189,7 @@ class TestNeverCode:
                 pytest.skip("only root can give a file to another user")
             record.write_bytes(good.replace(b"42", b"43"))
             os.chown(record, 65534, 65534)
-        assert cache.read_record(record) is None
+        assert cache.read_record(str(record)) is None
         assert _definition(path) == "The answer is 42."
 
     def test_directories_are_private(self, cache_home: Path, tmp_path: Path) -> None:
@@ -250,7 +250,7 @@ class TestSharedAcrossDirectories:
         load_knowledge([path, gone])
         assert len(list(cache_home.rglob("assembled/*.rec"))) == 2
         gone.unlink()
-        cache._pruned.clear()  # a new process
+        records._pruned.clear()  # a new process
         path.write_text(DECK.replace("42", "43"), encoding="utf-8")
         load_knowledge([path])
         # both older records named a file that changed or is gone: nothing refers to them
@@ -270,8 +270,8 @@ def test_every_model_field_has_a_checked_codec() -> None:
     from genai_cli.knowledge.model import KINDS
 
     for cls in KINDS.values():
-        assert len(cache._converters(cls)) == len(cache.field_names(cls))
+        assert len(codec._converters(cls)) == len(codec.field_names(cls))
 
 
 def test_python_version_in_the_key_is_public() -> None:
-    assert cache._version()[2] == sys.version
+    assert records._version()[2] == sys.version

@@ -8,20 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from genai_cli.errors import DataError
-from genai_cli.knowledge.cache import (
-    KNOWLEDGE,
-    NotStored,
-    Places,
-    SourceSpec,
-    WithExtra,
-    decode_entries,
-    dumps,
-    encode_entries,
-    load_assembled,
-    loads,
-    parse_cached,
-    relocate,
-)
+from genai_cli.knowledge.cache import NotStored, SourceSpec, load_assembled, parse_cached
+from genai_cli.knowledge.codec import KNOWLEDGE, ParsedCodec, ReportsCodec, WithExtra
 from genai_cli.knowledge.model import (
     KINDS,
     Entry,
@@ -129,45 +117,6 @@ def _read_bounded(path: Path) -> bytes | None:
         return handle.read(MAX_BYTES + 1)
 
 
-class _ParsedCodec:
-    """A Parsed as JSON (see genai_cli.knowledge.cache)."""
-
-    def encode(self, value: Parsed) -> bytes:
-        return dumps([value.path, encode_entries(value.entries), list(value.problems)])
-
-    def decode(self, data: bytes | memoryview, places: Places) -> Parsed:
-        path, entries, problems = loads(data)
-        return Parsed(
-            relocate(path, places), decode_entries(entries, places), relocate(problems, places)
-        )
-
-
-class _ReportsCodec:
-    """Warnings and deck reports, as stored beside the knowledge base."""
-
-    def encode(self, value: tuple[tuple[str, ...], tuple[DeckReport, ...]]) -> bytes:
-        warnings, reports = value
-        rows = [[r.name, r.path, dict(r.counts), r.overrides, list(r.problems)] for r in reports]
-        return dumps([list(warnings), rows])
-
-    def decode(
-        self, data: bytes | memoryview, places: Places
-    ) -> tuple[tuple[str, ...], tuple[DeckReport, ...]]:
-        warnings, rows = loads(data)
-        reports = []
-        for name, path, counts, overrides, problems in rows:
-            if not (isinstance(counts, dict) and all(isinstance(n, int) for n in counts.values())):
-                raise ValueError("bad counts")
-            if not isinstance(overrides, int) or not isinstance(name, str):
-                raise ValueError("bad report")
-            reports.append(
-                DeckReport(
-                    name, relocate(path, places), counts, overrides, relocate(problems, places)
-                )
-            )
-        return relocate(warnings, places), tuple(reports)
-
-
 def parse_file(path: Path, deck: str | None = None, *, fresh: bool = False) -> Parsed:
     """Read and validate one file on its own (no cross-file checks), cached until it changes.
 
@@ -194,7 +143,7 @@ def parse_file(path: Path, deck: str | None = None, *, fresh: bool = False) -> P
             return parse()
         except NotStored as signal:
             return signal.value  # type: ignore[no-any-return]
-    return parse_cached(SourceSpec(path, deck, shown), parse, _ParsedCodec())
+    return parse_cached(SourceSpec(path, deck, shown), parse, ParsedCodec())
 
 
 def _fatal(problems: Sequence[str]) -> DataError:
@@ -332,7 +281,9 @@ def load_knowledge(deck_paths: Sequence[Path]) -> Loaded:
         loaded.kb.name_keys("terms")  # computed now so the cache stores it
         return loaded.kb, (loaded.warnings, loaded.sources)
 
-    kb, (warnings, sources) = load_assembled(specs, build, WithExtra(KNOWLEDGE, _ReportsCodec()))
+    kb, (warnings, sources) = load_assembled(
+        specs, build, WithExtra(KNOWLEDGE, ReportsCodec(DeckReport))
+    )
     return Loaded(kb, warnings, sources)
 
 
