@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from genai_cli.errors import ExitCode, GenaiError, NotFoundError
+from genai_cli.knowledge.records import forbid_storing
 from genai_cli.knowledge.yamlsafe import clean
 
 if TYPE_CHECKING:
@@ -66,10 +67,12 @@ def run(action: Callable[[], object], passthrough: tuple[type[BaseException], ..
         return fail("interrupted", ExitCode.INTERRUPTED)
     except BrokenPipeError:
         # The reader went away (`genai terms | head`): stop quietly, as Unix tools do.
+        forbid_storing()  # what was written is not the whole output: never replay it
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return ExitCode.OK
     except Exception as exc:
+        forbid_storing()  # an internal error may not happen next time: never replay it
         if os.environ.get("GENAI_DEBUG"):
             raise
         return fail(

@@ -70,6 +70,7 @@ from genai_cli.knowledge.records import (
     _version,
     forbid_storing,
     namespace_dir,
+    note_sources,
     prune,
     read_record,
     record_name,
@@ -154,9 +155,12 @@ def cached(
     """``build()``, or the value it gave last time if no source has changed since."""
     resolved = [_resolved(spec.path) for spec in sources]
     directory = namespace_dir(namespace)
+    if None in resolved:
+        forbid_storing()  # a source that cannot be named cannot be watched for changes
     if directory is None or None in resolved:
         return build()
     paths = [str(r) for r in resolved]
+    note_sources(paths)
     identity = [[p, spec.deck is not None] for p, spec in zip(paths, sources, strict=True)]
     path = os.path.join(directory, record_name([namespace, identity]))
     shown = [[spec.shown, spec.deck] for spec in sources]

@@ -14,10 +14,15 @@ import os
 import stat as stat_module
 import sys
 import zlib
-from collections.abc import Callable
-from typing import Any
 
 from genai_cli import __version__
+
+# `typing` and `collections.abc` cost milliseconds that a replayed command (entry.py)
+# would spend on nothing else: imported for the type checker only.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 # Bump when what is stored changes meaning (model fields, validation rules, encoding).
 SCHEMA_VERSION = 4
@@ -39,9 +44,19 @@ class _State:
     # How many values were built but not stored in this process: a value built on top of
     # one (the assembled knowledge base, a command's output) must not be stored either.
     unstored = 0
+    seen: list[str] = []  # noqa: RUF012 - one per process, like the counter
 
 
 _STATE = _State()
+
+
+def note_sources(paths: list[str]) -> None:
+    """Remember files a value was built from (the output recorder depends on them too)."""
+    _STATE.seen.extend(paths)
+
+
+def sources_seen() -> list[str]:
+    return list(_STATE.seen)
 
 
 def forbid_storing() -> None:
@@ -134,10 +149,13 @@ def _private_dir(path: str) -> bool:
 
 
 def cache_root() -> str | None:
-    """$GENAI_CACHE_DIR (without importing pathlib), else genai_cli.paths.cache_dir()."""
+    """genai_cli.paths.cache_dir(), without importing pathlib or platformdirs on Linux."""
     override = os.environ.get("GENAI_CACHE_DIR")
     if override:
         return os.path.expanduser(override)
+    if sys.platform.startswith("linux"):  # what platformdirs answers there
+        base = os.environ.get("XDG_CACHE_HOME", "").strip() or os.path.expanduser("~/.cache")
+        return os.path.join(base, "genai")
     try:
         from genai_cli.paths import cache_dir
 
@@ -209,7 +227,10 @@ def read_record(  # noqa: PLR0911 - each refusal is one line
 
 def write_record(path: str, header: Any, body: bytes) -> None:
     """Write a record atomically (a private temporary file, then renamed into place)."""
-    head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    try:
+        head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except ValueError:  # text that is not Unicode (a file name's stray bytes): not stored
+        return
     crc = zlib.crc32(body, zlib.crc32(head))
     folder, name = os.path.split(path)
     temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
