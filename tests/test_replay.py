@@ -206,3 +206,20 @@ def test_cache_root_without_platformdirs_matches_it(monkeypatch: pytest.MonkeyPa
     for xdg in ("", "/tmp/xdg-cache"):
         monkeypatch.setenv("XDG_CACHE_HOME", xdg)
         assert records.cache_root() == str(cache_dir())
+
+
+def test_a_query_of_any_length_is_bounded() -> None:
+    """L13: only the first 32 distinct words are searched for, however long the query."""
+    import time
+
+    from genai_cli.knowledge.loader import load_bundled
+    from genai_cli.reference.lookup import MAX_QUERY_WORDS, query_words, search
+
+    assert MAX_QUERY_WORDS == 32
+    words = [f"w{i}x" for i in range(20_000)]
+    assert query_words(" ".join(words)) == words[:32]
+    kb = load_bundled()
+    started = time.perf_counter()
+    long = search(kb, "attention " + " ".join(words), limit=5)
+    assert time.perf_counter() - started < 1.0
+    assert long and all("attention" in h.entry.slug for h in long)

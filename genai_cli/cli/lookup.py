@@ -70,7 +70,10 @@ def terms_command(
 @app.command("search")
 @guarded
 def search_command(
-    query: Annotated[list[str], typer.Argument(metavar="WORDS...", help="Words to look for.")],
+    query: Annotated[
+        list[str],
+        typer.Argument(metavar="WORDS...", help="Words to look for (the first 32 distinct ones)."),
+    ],
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, help="At most this many results.")
     ] = 10,

@@ -18,6 +18,11 @@ from genai_cli.knowledge.names import normalize
 
 SEARCHABLE = ("terms", "algorithms", "concepts", "applications", "myths")
 _WORD = re.compile(r"[0-9a-z]+")
+# A query's first this many distinct words are searched for (red-team L13: a
+# 20,000-word query took 21 s); the rest are ignored. Said in `genai search --help`.
+MAX_QUERY_WORDS = 32
+# Characters of a query looked at: enough for MAX_QUERY_WORDS long words.
+_MAX_QUERY_CHARS = 4096
 
 
 E = TypeVar("E", bound=Entry)
@@ -107,7 +112,9 @@ def _fields(entry: Entry) -> list[tuple[str, str, float]]:
 
 
 def query_words(query: str) -> list[str]:
-    return list(dict.fromkeys(_WORD.findall(query.casefold())))
+    """The distinct words of ``query``, at most MAX_QUERY_WORDS of them."""
+    words = dict.fromkeys(_WORD.findall(query[:_MAX_QUERY_CHARS].casefold()))
+    return list(words)[:MAX_QUERY_WORDS]
 
 
 def _word_matches(word: str, words: Sequence[str]) -> bool:
@@ -127,6 +134,7 @@ def search(kb: KnowledgeBase, query: str, limit: int = 20) -> list[Hit]:
     if not words:
         return []
     phrase = " ".join(words)
+    wanted_name = normalize(query[:_MAX_QUERY_CHARS])
     scored: list[tuple[float, int, Hit]] = []
     partial: list[tuple[float, int, Hit]] = []
     order = 0
@@ -146,7 +154,7 @@ def search(kb: KnowledgeBase, query: str, limit: int = 20) -> list[Hit]:
                 gain = weight * len(hits)
                 if len(words) > 1 and phrase in " ".join(text_words):
                     gain += weight * 2
-                if name == "name" and normalize(text) == normalize(query):
+                if name == "name" and normalize(text) == wanted_name:
                     gain += 10
                 score += gain
                 if best is None or gain > best[0]:
