@@ -17,6 +17,7 @@ from genai_cli.knowledge.model import (
     Quote,
 )
 from genai_cli.knowledge.names import normalize
+from genai_cli.knowledge.progress import Progress
 from genai_cli.knowledge.schema import Parsed, parse_text
 from genai_cli.knowledge.yamlsafe import MAX_BYTES, too_large
 from genai_cli.paths import bundled_data_dir, display_path
@@ -295,7 +296,12 @@ def _load_knowledge(bundled_files: Sequence[Path], deck_paths: Sequence[Path]) -
     A deck entry replaces the bundled or earlier-deck entry with the same slug.
     """
     bundled = _checked(bundled_files)
-    decks = [parse_file(p, display_path(p)) for p in deck_paths]
+    progress = Progress(len(deck_paths))
+    decks = []
+    for number, path in enumerate(deck_paths, 1):
+        decks.append(parse_file(path, display_path(path)))
+        progress.show(number)
+    progress.done()
     rejected: dict[str, list[str]] = {}
     for parsed in decks:
         own = list(parsed.problems)
