@@ -270,7 +270,7 @@ def test_every_model_field_has_a_checked_codec() -> None:
     from genai_cli.knowledge.model import KINDS
 
     for cls in KINDS.values():
-        assert len(codec._converters(cls)) == len(codec.field_names(cls))
+        assert len(codec._plan(cls).names) == len(codec.field_names(cls))
 
 
 def test_python_version_in_the_key_is_public() -> None:
