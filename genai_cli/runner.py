@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from genai_cli.knowledge.decks import Found
     from genai_cli.knowledge.loader import Loaded
     from genai_cli.knowledge.model import KnowledgeBase
+    from genai_cli.reference.lookup import Hit
 
 
 def one_line(text: str) -> str:
@@ -133,3 +134,16 @@ def term(name: str, *, as_json: bool, deck_options: Sequence[str] = ()) -> None:
     from genai_cli.views.entries import term_panel
 
     show(term_panel(entry, lookup.context(entry)))
+
+
+def search(text: str, limit: int, deck_options: Sequence[str] = ()) -> list[Hit]:
+    """`genai search`: reference.lookup.search over everything, through the lookup record's
+    inverted index (genai_cli.reference.termlookup): only candidate entries are decoded."""
+    from genai_cli.knowledge.decks import discover
+    from genai_cli.reference.termlookup import load_term_lookup
+
+    found = discover(deck_options)
+    lookup = load_term_lookup(found.files)
+    for message in (*found.problems, *lookup.warnings):
+        warn(message)
+    return lookup.search(text, limit)

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rich.console import Console
 
 from genai_cli.knowledge.loader import load_knowledge
@@ -63,7 +65,9 @@ class TestCachedRecord:
     def test_warm_equals_cold_and_follows_edits(self, deck: list[Path]) -> None:
         cold = load_term_lookup(deck)
         warm = load_term_lookup(deck)
-        assert warm.names == cold.names and warm.rows == cold.rows
+        assert warm.pages.items("names") == cold.pages.items("names")
+        assert warm.pages.items("rows") == cold.pages.items("rows")
+        assert warm.vocabulary == cold.vocabulary
         deck[0].write_text(
             deck[0].read_text(encoding="utf-8")
             + "  - slug: fresh-term\n    name: Fresh Term\n    definition: Just added.\n",
@@ -77,3 +81,61 @@ class TestCachedRecord:
         for _run in ("cold", "warm"):
             lookup = load_term_lookup([broken])
             assert len(lookup.warnings) == 1 and "deck skipped" in lookup.warnings[0]
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, TermLookup]:
+    directory = tmp_path_factory.mktemp("deck")
+    gendeck.write_deck(directory, 1_200)
+    kb = load_knowledge(sorted(directory.glob("part-*.yaml"))).kb
+    return kb, TermLookup.decode(TermLookup.of(kb, ()).encode())
+
+
+class TestIndexedSearch:
+    """Search through the inverted index gives exactly the full scan's hits, in order."""
+
+    @staticmethod
+    def _same(both: tuple[object, TermLookup], query: str, limit: int = 20) -> None:
+        from genai_cli.reference.lookup import search
+
+        kb, lookup = both
+        full = [(h.entry.slug, h.score, h.field, h.text) for h in search(kb, query, limit)]  # type: ignore[arg-type]
+        indexed = [(h.entry.slug, h.score, h.field, h.text) for h in lookup.search(query, limit)]
+        assert indexed == full
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "attention",
+            "att",
+            "at",
+            "transformers",
+            "self attention mechanism",
+            "latent space",
+            "GAN",
+            "diffusion models",
+            "rotary continuous",
+            "1200",
+            "zzzz",
+            "the of and",
+            "",
+        ],
+    )
+    def test_fixed_queries(self, both: tuple[object, TermLookup], query: str) -> None:
+        self._same(both, query)
+        self._same(both, query, limit=500)
+
+    @settings(
+        max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(data=st.data())
+    def test_words_from_the_vocabulary(
+        self, both: tuple[object, TermLookup], data: st.DataObject
+    ) -> None:
+        _kb, lookup = both
+        words = data.draw(st.lists(st.sampled_from(lookup.vocabulary), min_size=1, max_size=3))
+        cut = data.draw(st.lists(st.integers(-3, 2), min_size=len(words), max_size=len(words)))
+        query = " ".join(
+            w[: len(w) + c] if c < 0 else w + "s" * c for w, c in zip(words, cut, strict=True)
+        )
+        self._same(both, query, limit=50)

@@ -80,10 +80,10 @@ def search_command(
     as_json: JsonOption = False,
 ) -> None:
     """Search terms, algorithms, concepts, applications and myths."""
-    from genai_cli.reference.lookup import command_for, query_words, search
+    from genai_cli.reference.lookup import command_for, query_words
 
     text = " ".join(query)
-    hits = search(knowledge(), text, limit=limit)
+    hits = runner.search(text, limit, deck_options())
     if as_json:
         print_json(
             [

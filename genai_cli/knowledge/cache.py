@@ -202,7 +202,7 @@ def _moved(stored: list[Any], shown: list[list[Any]]) -> Places:
 
 def _hit(path: str, identity: Any, shown: list[list[Any]], codec: Codec[T]) -> tuple[T] | None:
     """The stored value (in a 1-tuple) if the record is sound and every source unchanged."""
-    found = read_record(path)
+    found = read_record(path, check_body=not getattr(codec, "paged", False))
     if found is None:
         return None
     header, body = found

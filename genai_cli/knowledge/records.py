@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 # Bump when what is stored changes meaning (model fields, validation rules, encoding).
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
-_MAGIC = b"genai-cache json 4\n"
+_MAGIC = b"genai-cache json 5\n"
 # magic, the header's length (4 bytes), the CRC-32 of everything after the first 8 bytes
 # of the prefix; then the header (JSON) and the codec's body.
 _PREFIX = len(_MAGIC) + 8
@@ -183,11 +183,13 @@ def record_name(identity: Any) -> str:
 
 
 def read_record(  # noqa: PLR0911 - each refusal is one line
-    path: str, header_only: bool = False
+    path: str, header_only: bool = False, check_body: bool = True
 ) -> tuple[Any, memoryview] | None:
     """(header, body) of a sound record, or None. Never follows a link, never blocks.
 
-    With ``header_only`` the body is neither read nor checked (for pruning).
+    The file is mapped, not read: a paged record (``check_body=False``; its codec checks
+    each page it reads) costs only the pages used. With ``header_only`` the body is not
+    even mapped (for pruning).
     """
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
@@ -196,48 +198,58 @@ def read_record(  # noqa: PLR0911 - each refusal is one line
         return None
     try:
         st = os.fstat(fd)
-        if not stat_module.S_ISREG(st.st_mode) or st.st_size > MAX_RECORD:
+        if not stat_module.S_ISREG(st.st_mode) or not _PREFIX <= st.st_size <= MAX_RECORD:
             return None
         if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
             return None
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            if header_only:
-                start = handle.read(_PREFIX)
-                size = int.from_bytes(start[len(_MAGIC) : len(_MAGIC) + 4], "big")
-                if len(start) < _PREFIX or start[: len(_MAGIC)] != _MAGIC or size > MAX_RECORD:
-                    return None
-                return json.loads(handle.read(size)), memoryview(b"")
-            data = memoryview(handle.read(MAX_RECORD + 1))
-    except (OSError, ValueError):
+        start = os.pread(fd, _PREFIX, 0)
+        size = int.from_bytes(start[len(_MAGIC) : len(_MAGIC) + 4], "big")
+        crc = int.from_bytes(start[len(_MAGIC) + 4 : _PREFIX], "big")
+        if start[: len(_MAGIC)] != _MAGIC or _PREFIX + size > st.st_size:
+            return None
+        head = os.pread(fd, size, _PREFIX)
+        if zlib.crc32(head) != crc:
+            return None
+        stored = json.loads(head)
+        if not (isinstance(stored, dict) and "h" in stored):
+            return None
+        if header_only:
+            return stored["h"], memoryview(b"")
+        length, body_crc = stored["body"]
+        if _PREFIX + size + length != st.st_size:
+            return None
+        if length == 0:
+            return stored["h"], memoryview(b"")
+        import mmap
+
+        body = memoryview(mmap.mmap(fd, 0, access=mmap.ACCESS_READ))[_PREFIX + size :]
+    except (OSError, ValueError, TypeError):
         return None
     finally:
         os.close(fd)
-    if len(data) < _PREFIX or data[: len(_MAGIC)] != _MAGIC or len(data) > MAX_RECORD:
+    if check_body and zlib.crc32(body) != body_crc:
         return None
-    size = int.from_bytes(data[len(_MAGIC) : len(_MAGIC) + 4], "big")
-    crc = int.from_bytes(data[len(_MAGIC) + 4 : _PREFIX], "big")
-    if _PREFIX + size > len(data) or zlib.crc32(data[_PREFIX:]) != crc:
-        return None
-    try:
-        header = json.loads(bytes(data[_PREFIX : _PREFIX + size]))
-    except ValueError:
-        return None
-    return header, data[_PREFIX + size :]
+    return stored["h"], body
 
 
 def write_record(path: str, header: Any, body: bytes) -> None:
-    """Write a record atomically (a private temporary file, then renamed into place)."""
+    """Write a record atomically (a private temporary file, then renamed into place).
+
+    Layout: magic, the header's length and CRC-32, the header (JSON, holding the body's
+    length and CRC-32), the body.
+    """
+    stored = {"h": header, "body": [len(body), zlib.crc32(body)]}
     try:
-        head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        head = json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     except ValueError:  # text that is not Unicode (a file name's stray bytes): not stored
         return
-    crc = zlib.crc32(body, zlib.crc32(head))
     folder, name = os.path.split(path)
     temporary = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
     try:
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(_MAGIC + len(head).to_bytes(4, "big") + crc.to_bytes(4, "big"))
+            prefix = len(head).to_bytes(4, "big") + zlib.crc32(head).to_bytes(4, "big")
+            handle.write(_MAGIC + prefix)
             handle.write(head)
             handle.write(body)
         os.replace(temporary, path)

@@ -130,6 +130,12 @@ def _word_matches(word: str, words: Sequence[str]) -> bool:
 
 def search(kb: KnowledgeBase, query: str, limit: int = 20) -> list[Hit]:
     """Entries matching every word of ``query`` (or, failing that, any word), best first."""
+    return rank((e for kind in SEARCHABLE for e in kb.of_kind(kind)), query, limit)
+
+
+def rank(entries: Iterable[Entry], query: str, limit: int = 20) -> list[Hit]:
+    """:func:`search` over ``entries``, given in SEARCHABLE order (all, or a superset of
+    those any query word matches: see :func:`entry_words` and :func:`matching_words`)."""
     words = query_words(query)
     if not words:
         return []
@@ -137,36 +143,60 @@ def search(kb: KnowledgeBase, query: str, limit: int = 20) -> list[Hit]:
     wanted_name = normalize(query[:_MAX_QUERY_CHARS])
     scored: list[tuple[float, int, Hit]] = []
     partial: list[tuple[float, int, Hit]] = []
-    order = 0
-    for kind in SEARCHABLE:
-        for entry in kb.of_kind(kind):
-            order += 1
-            matched: set[str] = set()
-            score = 0.0
-            best: tuple[float, str, str] | None = None
-            for name, text, weight in _fields(entry):
-                folded = text.casefold()
-                text_words = _WORD.findall(folded)
-                hits = [w for w in words if _word_matches(w, text_words)]
-                if not hits:
-                    continue
-                matched.update(hits)
-                gain = weight * len(hits)
-                if len(words) > 1 and phrase in " ".join(text_words):
-                    gain += weight * 2
-                if name == "name" and normalize(text) == wanted_name:
-                    gain += 10
-                score += gain
-                if best is None or gain > best[0]:
-                    best = (gain, name, text)
-            if best is None:
+    for order, entry in enumerate(entries, 1):
+        matched: set[str] = set()
+        score = 0.0
+        best: tuple[float, str, str] | None = None
+        for name, text, weight in _fields(entry):
+            folded = text.casefold()
+            text_words = _WORD.findall(folded)
+            hits = [w for w in words if _word_matches(w, text_words)]
+            if not hits:
                 continue
-            hit = Hit(entry, score * len(matched) / len(words), best[1], best[2])
-            bucket = scored if len(matched) == len(words) else partial
-            bucket.append((-hit.score, order, hit))
+            matched.update(hits)
+            gain = weight * len(hits)
+            if len(words) > 1 and phrase in " ".join(text_words):
+                gain += weight * 2
+            if name == "name" and normalize(text) == wanted_name:
+                gain += 10
+            score += gain
+            if best is None or gain > best[0]:
+                best = (gain, name, text)
+        if best is None:
+            continue
+        hit = Hit(entry, score * len(matched) / len(words), best[1], best[2])
+        bucket = scored if len(matched) == len(words) else partial
+        bucket.append((-hit.score, order, hit))
     chosen = scored or partial
     chosen.sort(key=lambda item: (item[0], item[1]))
     return [hit for _, _, hit in chosen[:limit]]
+
+
+def entry_words(entry: Entry) -> set[str]:
+    """Every word search can match ``entry`` by: what an inverted index files it under."""
+    return {w for _name, text, _weight in _fields(entry) for w in _WORD.findall(text.casefold())}
+
+
+def matching_words(word: str, vocabulary: Sequence[str]) -> list[str]:
+    """The words of a sorted ``vocabulary`` that query word ``word`` matches (the rules of
+    ``_word_matches``: the word itself, a longer word it begins, a word of 4 or more
+    letters it extends by at most 2)."""
+    from bisect import bisect_left
+
+    found = [c for c in {word, word[:-1], word[:-2]} if c == word or len(c) >= 4]
+    if len(word) >= 3:
+        at = bisect_left(vocabulary, word)
+        while at < len(vocabulary) and vocabulary[at].startswith(word):
+            found.append(vocabulary[at])
+            at += 1
+    return [w for w in dict.fromkeys(found) if _in_sorted(vocabulary, w)]
+
+
+def _in_sorted(vocabulary: Sequence[str], word: str) -> bool:
+    from bisect import bisect_left
+
+    at = bisect_left(vocabulary, word)
+    return at < len(vocabulary) and vocabulary[at] == word
 
 
 def term_index(kb: KnowledgeBase) -> Index[Term]:

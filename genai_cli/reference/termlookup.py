@@ -1,19 +1,25 @@
-"""What `genai term` needs, cached so a lookup never decodes the whole knowledge base.
+"""What `genai term` and `genai search` need, cached so neither decodes the whole base.
 
-With a 10,000-term deck, rebuilding every entry from the assembled-data cache costs
-~35 ms of a warm lookup. Showing one term needs far less: the names of terms, the term
-itself, the entries it links to, and the algorithms and concepts (which may link back
-to it). This record keeps each entry as its own marshalled row, decoded on first use,
-next to the term name index; it is cached under the same sources as the knowledge base
-(see genai_cli.knowledge.cache), so it is rebuilt whenever a data file or deck changes.
+With a 100,000-term deck, decoding every entry costs seconds and hundreds of MB; showing
+one term needs its name index entry, the term, the entries it links to and the
+algorithms and concepts (which may link back to it); a search needs the entries its
+words can match. This record holds, in pages decoded only when used
+(genai_cli.knowledge.codec.Pages):
+
+- ``names``: normalised term name → slug;
+- ``rows``: slug → [position in the full base, search order or -1, kind, entry row];
+- ``posts``: word → slugs of the searchable entries it occurs in (an inverted index),
+
+and, read whole, the sorted vocabulary of search words, the slugs of the algorithms and
+concepts, and the deck warnings. It is cached under the same sources as the knowledge
+base (genai_cli.knowledge.cache), so it is rebuilt whenever a data file or deck changes.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from genai_cli.knowledge.cache import (
     NOWHERE,
@@ -22,54 +28,108 @@ from genai_cli.knowledge.cache import (
     cached,
     check_fields,
     decode_row,
-    dumps,
     encode_row,
     field_names,
-    loads,
     relocate,
 )
+from genai_cli.knowledge.codec import Pages, encode_pages
 from genai_cli.knowledge.model import KINDS, Entry, KnowledgeBase, Term
-from genai_cli.reference.lookup import Index
+from genai_cli.reference.lookup import (
+    SEARCHABLE,
+    Hit,
+    Index,
+    entry_words,
+    matching_words,
+    query_words,
+    rank,
+)
 
 # Kinds whose entries are always part of a term's context: related() looks through them
 # for links back to the term.
 _REVERSE_KINDS = ("algorithms", "concepts")
 
 
-@dataclass
 class TermLookup:
-    """Term names, and every entry as an encoded row, decoded only when asked for."""
+    """Term names, every entry as a row, and the search index, decoded only when asked."""
 
-    names: dict[str, str]  # normalised term name -> slug
-    rows: dict[str, str]  # slug -> JSON [position, plural, row]
-    reverse: tuple[str, ...]  # slugs of the algorithms and concepts, in order
-    warnings: tuple[str, ...]
-    places: Places = NOWHERE  # shown paths as stored -> as shown from here
-    _decoded: dict[str, Entry] = field(default_factory=dict, repr=False)
-    _position: dict[str, int] = field(default_factory=dict, repr=False)  # in the full base
+    def __init__(self, pages: Pages, places: Places = NOWHERE) -> None:
+        self.pages = pages
+        self.places = places
+        vocabulary, reverse, warnings = pages.extra
+        if not all(isinstance(w, str) for w in (*vocabulary, *reverse)):
+            raise ValueError("bad lookup record")
+        self.vocabulary: list[str] = vocabulary
+        self.reverse: tuple[str, ...] = tuple(reverse)
+        self.warnings: tuple[str, ...] = relocate(warnings, places)
+        self._decoded: dict[str, Entry] = {}
+        self._position: dict[str, int] = {}
+        self._order: dict[str, int] = {}
+        self._data: bytes | memoryview = b""
+
+    @property
+    def rows(self) -> range:
+        """As many items as there are entries (the rows table)."""
+        return range(self.pages.count("rows"))
+
+    @staticmethod
+    def encode_base(kb: KnowledgeBase, warnings: Sequence[str]) -> bytes:
+        rows: dict[str, Any] = {}
+        posts: dict[str, list[str]] = {}
+        searchable = {e.slug for kind in SEARCHABLE for e in kb.of_kind(kind)}
+        order = 0
+        for plural in KINDS:
+            for entry in kb.of_kind(plural):
+                searched = -1
+                if plural in SEARCHABLE and entry.slug in searchable:
+                    order += 1
+                    searched = order
+                    for word in entry_words(entry):
+                        posts.setdefault(word, []).append(entry.slug)
+                rows[entry.slug] = [len(rows), searched, plural, encode_row(entry)]
+        names = {key: entry.slug for key, entry in kb.name_keys("terms").items()}
+        reverse = [e.slug for plural in _REVERSE_KINDS for e in kb.of_kind(plural)]
+        fields = {plural: list(field_names(kind)) for plural, kind in KINDS.items()}
+        extra = [sorted(posts), reverse, list(warnings)]
+        return encode_pages({"names": names, "rows": rows, "posts": posts}, [fields, extra])
 
     @classmethod
     def of(cls, kb: KnowledgeBase, warnings: Sequence[str]) -> TermLookup:
-        rows: dict[str, str] = {}
-        for plural in KINDS:
-            for entry in kb.of_kind(plural):
-                row = [len(rows), plural, encode_row(entry)]
-                rows[entry.slug] = json.dumps(row, ensure_ascii=False, separators=(",", ":"))
-        names = {key: entry.slug for key, entry in kb.name_keys("terms").items()}
-        reverse = tuple(e.slug for plural in _REVERSE_KINDS for e in kb.of_kind(plural))
-        return cls(names, rows, reverse, tuple(warnings))
+        return cls.decode(cls.encode_base(kb, warnings))
+
+    def encode(self) -> bytes:
+        """The record this lookup was decoded from."""
+        return bytes(self._data)
+
+    @classmethod
+    def decode(cls, data: bytes | memoryview, places: Places = NOWHERE) -> TermLookup:
+        pages = Pages(data)
+        fields, extra = pages.extra
+        for plural in KINDS:  # rows are checked again when decoded
+            check_fields(plural, fields.get(plural))
+        pages.extra = extra
+        lookup = cls(pages, places)
+        lookup._data = data
+        return lookup
 
     def entry(self, slug: str) -> Entry | None:
         found = self._decoded.get(slug)
-        if found is None and slug in self.rows:
-            position, plural, row = json.loads(self.rows[slug])
+        if found is None:
+            stored = self.pages.get("rows", slug)
+            if stored is None:
+                return None
+            position, searched, plural, row = stored
+            if type(position) is not int or type(searched) is not int:
+                raise ValueError("bad position")
             names = field_names(KINDS[plural])
             found = decode_row(check_fields(plural, list(names)), names, row, self.places)
-            if not isinstance(position, int):
-                raise ValueError("bad position")
             self._decoded[slug] = found
             self._position[slug] = position
+            self._order[slug] = searched
         return found
+
+    def slug_of(self, key: str) -> str | None:
+        slug = self.pages.get("names", key)
+        return slug if isinstance(slug, str) else None
 
     def index(self) -> Index[Term]:
         """Term names for resolve() and suggest(), decoding only the entries they return."""
@@ -88,20 +148,18 @@ class TermLookup:
             **{p: tuple(sorted(g, key=lambda e: order(e.slug))) for p, g in groups.items()}  # type: ignore[arg-type]
         )
 
-    def encode(self) -> bytes:
-        fields = {plural: list(field_names(kind)) for plural, kind in KINDS.items()}
-        return dumps([fields, self.names, self.rows, list(self.reverse), list(self.warnings)])
-
-    @classmethod
-    def decode(cls, data: bytes | memoryview, places: Places = NOWHERE) -> TermLookup:
-        fields, names, rows, reverse, warnings = loads(data)
-        for plural in KINDS:  # rows are checked again when decoded
-            check_fields(plural, fields.get(plural))
-        if not (isinstance(names, dict) and isinstance(rows, dict)):
-            raise ValueError("bad term lookup record")
-        if not all(isinstance(v, str) for v in (*rows.values(), *names.values())):
-            raise ValueError("bad term lookup record")
-        return cls(names, rows, relocate(reverse, NOWHERE), relocate(warnings, places), places)
+    def search(self, query: str, limit: int) -> list[Hit]:
+        """reference.lookup.search over the whole base, decoding only the candidates: the
+        entries filed under a word some query word matches (the same hits, same order)."""
+        slugs: set[str] = set()
+        for word in query_words(query):
+            for match in matching_words(word, self.vocabulary):
+                found = self.pages.get("posts", match)
+                if isinstance(found, list):
+                    slugs.update(s for s in found if isinstance(s, str))
+        entries = [e for e in (self.entry(s) for s in slugs) if e is not None]
+        entries.sort(key=lambda e: self._order[e.slug])
+        return rank((e for e in entries if self._order[e.slug] > 0), query, limit)
 
 
 class _Terms(Mapping[str, Term]):
@@ -109,38 +167,60 @@ class _Terms(Mapping[str, Term]):
 
     def __init__(self, lookup: TermLookup) -> None:
         self._lookup = lookup
+        self._all: list[str] | None = None
 
     def __getitem__(self, key: str) -> Term:
-        entry = self._lookup.entry(self._lookup.names[key])
-        if not isinstance(entry, Term):  # only a tampered record could say otherwise
+        slug = self._lookup.slug_of(key)
+        entry = self._lookup.entry(slug) if slug is not None else None
+        if not isinstance(entry, Term):  # not a name (or a tampered record)
             raise KeyError(key)
         return entry
 
+    def _names(self) -> list[str]:  # every name: only for suggestions after a miss
+        if self._all is None:
+            self._all = [key for key, _slug in self._lookup.pages.items("names")]
+        return self._all
+
     def __iter__(self) -> Iterator[str]:
-        return iter(self._lookup.names)
+        return iter(self._names())
 
     def __len__(self) -> int:
-        return len(self._lookup.names)
+        return self._lookup.pages.count("names")
 
     def get(self, key: str, default: object = None) -> Term | None:  # type: ignore[override]
-        return self[key] if key in self._lookup.names else None
+        try:
+            return self[key]
+        except KeyError:
+            return None
+
+
+class _Encoded:
+    """A lookup record just built: its bytes, decoded like a cached one."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
 
 
 class _Codec:
-    def encode(self, value: TermLookup) -> bytes:
-        return value.encode()
+    paged = True  # the cache maps the record and leaves each page's check to Pages
 
-    def decode(self, data: bytes | memoryview, places: Places) -> TermLookup:
+    def encode(self, value: TermLookup | _Encoded) -> bytes:
+        if not isinstance(value, _Encoded):
+            raise TypeError("only a record just built is stored")
+        return value.data
+
+    def decode(self, data: bytes | memoryview, places: Places) -> TermLookup | _Encoded:
         return TermLookup.decode(data, places)
 
 
 def load_term_lookup(deck_paths: Sequence[Path]) -> TermLookup:
-    """The term lookup record for the bundled data plus these deck files, cached."""
+    """The lookup record for the bundled data plus these deck files, cached."""
     from genai_cli.knowledge.loader import knowledge_sources, load_knowledge
 
-    def build() -> TermLookup:
+    def build() -> TermLookup | _Encoded:
         loaded = load_knowledge(deck_paths)
-        return TermLookup.of(loaded.kb, loaded.warnings)
+        return _Encoded(TermLookup.encode_base(loaded.kb, loaded.warnings))
 
     specs: list[SourceSpec] = knowledge_sources(deck_paths)
-    return cached("terms", specs, build, _Codec())
+    value = cached("terms", specs, build, _Codec())
+    return TermLookup.decode(value.data) if isinstance(value, _Encoded) else value
