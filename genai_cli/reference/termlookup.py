@@ -151,13 +151,21 @@ class TermLookup:
     def search(self, query: str, limit: int) -> list[Hit]:
         """reference.lookup.search over the whole base, decoding only the candidates: the
         entries filed under a word some query word matches (the same hits, same order)."""
-        slugs: set[str] = set()
+        per_word: list[set[str]] = []
         for word in query_words(query):
+            slugs: set[str] = set()
             for match in matching_words(word, self.vocabulary):
                 found = self.pages.get("posts", match)
                 if isinstance(found, list):
                     slugs.update(s for s in found if isinstance(s, str))
-        entries = [e for e in (self.entry(s) for s in slugs) if e is not None]
+            per_word.append(slugs)
+        if not per_word:
+            return []
+        # Entries matching every word outrank all others, so when there are any, only
+        # they need ranking; otherwise every entry matching some word.
+        every = set.intersection(*per_word)
+        candidates = every or set.union(*per_word)
+        entries = [e for e in (self.entry(s) for s in candidates) if e is not None]
         entries.sort(key=lambda e: self._order[e.slug])
         return rank((e for e in entries if self._order[e.slug] > 0), query, limit)
 
