@@ -172,9 +172,39 @@ def rank(entries: Iterable[Entry], query: str, limit: int = 20) -> list[Hit]:
     return [hit for _, _, hit in chosen[:limit]]
 
 
-def entry_words(entry: Entry) -> set[str]:
-    """Every word search can match ``entry`` by: what an inverted index files it under."""
-    return {w for _name, text, _weight in _fields(entry) for w in _WORD.findall(text.casefold())}
+# Each field search scores, as a bit of a word's "where" mask in the inverted index.
+FIELD_BITS = {
+    name: 1 << i
+    for i, name in enumerate(
+        ("name", "aliases", "tags", "definition", "description", "body", "fact", "use_case")
+    )
+}
+FIELD_WEIGHTS = {FIELD_BITS["name"]: 4.0, FIELD_BITS["aliases"]: 3.0, FIELD_BITS["tags"]: 2.0}
+
+
+def entry_words(entry: Entry) -> dict[str, int]:
+    """Every word search can match ``entry`` by, with the fields it is in (FIELD_BITS):
+    what an inverted index files the entry under."""
+    found: dict[str, int] = {}
+    for name, text, _weight in _fields(entry):
+        for word in _WORD.findall(text.casefold()):
+            found[word] = found.get(word, 0) | FIELD_BITS[name]
+    return found
+
+
+def score_bound(masks: Sequence[int], words: int) -> float:
+    """The most :func:`rank` can score an entry whose fields hold the query's words as
+    ``masks`` say (one mask per query word, 0 if absent), for pruning before decoding."""
+    total = 0.0
+    phrase = 2 if words > 1 else 0
+    for bit in FIELD_BITS.values():
+        count = sum(1 for m in masks if m & bit)
+        if count:
+            total += FIELD_WEIGHTS.get(bit, 1.0) * (count + phrase)
+    if any(m & FIELD_BITS["name"] for m in masks):
+        total += 10
+    matched = sum(1 for m in masks if m)
+    return total * matched / words
 
 
 def matching_words(word: str, vocabulary: Sequence[str]) -> list[str]:

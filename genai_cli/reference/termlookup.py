@@ -17,6 +17,7 @@ base (genai_cli.knowledge.cache), so it is rebuilt whenever a data file or deck 
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ from genai_cli.reference.lookup import (
     matching_words,
     query_words,
     rank,
+    score_bound,
 )
 
 # Kinds whose entries are always part of a term's context: related() looks through them
@@ -74,7 +76,7 @@ class TermLookup:
     @staticmethod
     def encode_base(kb: KnowledgeBase, warnings: Sequence[str]) -> bytes:
         rows: dict[str, Any] = {}
-        posts: dict[str, list[str]] = {}
+        posts: dict[str, list[list[Any]]] = {}  # word -> [slugs, where (FIELD_BITS)]
         searchable = {e.slug for kind in SEARCHABLE for e in kb.of_kind(kind)}
         order = 0
         for plural in KINDS:
@@ -83,14 +85,18 @@ class TermLookup:
                 if plural in SEARCHABLE and entry.slug in searchable:
                     order += 1
                     searched = order
-                    for word in entry_words(entry):
-                        posts.setdefault(word, []).append(entry.slug)
+                    for word, where in entry_words(entry).items():
+                        slugs, masks = posts.setdefault(word, [[], []])
+                        slugs.append(entry.slug)
+                        masks.append(where)
                 rows[entry.slug] = [len(rows), searched, plural, encode_row(entry)]
         names = {key: entry.slug for key, entry in kb.name_keys("terms").items()}
         reverse = [e.slug for plural in _REVERSE_KINDS for e in kb.of_kind(plural)]
         fields = {plural: list(field_names(kind)) for plural, kind in KINDS.items()}
         extra = [sorted(posts), reverse, list(warnings)]
-        return encode_pages({"names": names, "rows": rows, "posts": posts}, [fields, extra])
+        tables = {"names": names, "rows": rows, "posts": posts}
+        # Rows are read one by one (a search may read thousands): small pages for them.
+        return encode_pages(tables, [fields, extra], {"rows": 8})
 
     @classmethod
     def of(cls, kb: KnowledgeBase, warnings: Sequence[str]) -> TermLookup:
@@ -150,24 +156,51 @@ class TermLookup:
 
     def search(self, query: str, limit: int) -> list[Hit]:
         """reference.lookup.search over the whole base, decoding only the candidates: the
-        entries filed under a word some query word matches (the same hits, same order)."""
-        per_word: list[set[str]] = []
-        for word in query_words(query):
-            slugs: set[str] = set()
-            for match in matching_words(word, self.vocabulary):
-                found = self.pages.get("posts", match)
-                if isinstance(found, list):
-                    slugs.update(s for s in found if isinstance(s, str))
-            per_word.append(slugs)
+        entries filed under a word some query word matches (the same hits, same order).
+
+        Candidates are decoded and scored best bound first (score_bound, from where each
+        word occurs), and scoring stops once no bound left can reach the ``limit``-th hit.
+        """
+        words = query_words(query)
+        per_word = [self._postings(word) for word in words]
         if not per_word:
             return []
         # Entries matching every word outrank all others, so when there are any, only
         # they need ranking; otherwise every entry matching some word.
-        every = set.intersection(*per_word)
-        candidates = every or set.union(*per_word)
-        entries = [e for e in (self.entry(s) for s in candidates) if e is not None]
-        entries.sort(key=lambda e: self._order[e.slug])
-        return rank((e for e in entries if self._order[e.slug] > 0), query, limit)
+        every = set.intersection(*(set(p) for p in per_word))
+        candidates = every or set().union(*per_word)
+        bounds = sorted(
+            ((score_bound([p.get(s, 0) for p in per_word], len(words)), s) for s in candidates),
+            reverse=True,
+        )
+        hits: list[Hit] = []
+        best: list[float] = []  # a heap of the ``limit`` best scores so far
+        for bound, slug in bounds:
+            if len(best) >= limit and bound < best[0] - 1e-9:
+                break
+            entry = self.entry(slug)
+            if entry is None or self._order[slug] <= 0:
+                continue
+            for hit in rank([entry], query, 1):
+                hits.append(hit)
+                if len(best) < limit:
+                    heapq.heappush(best, hit.score)
+                else:
+                    heapq.heappushpop(best, hit.score)
+        hits.sort(key=lambda h: (-h.score, self._order[h.entry.slug]))
+        return hits[:limit]
+
+    def _postings(self, word: str) -> dict[str, int]:
+        """Slug → where (FIELD_BITS) for every entry a query word matches."""
+        found: dict[str, int] = {}
+        for match in matching_words(word, self.vocabulary):
+            posts = self.pages.get("posts", match)
+            if not (isinstance(posts, list) and len(posts) == 2):
+                continue
+            for slug, where in zip(*posts, strict=True):
+                if isinstance(slug, str) and type(where) is int:
+                    found[slug] = found.get(slug, 0) | where
+        return found
 
 
 class _Terms(Mapping[str, Term]):
