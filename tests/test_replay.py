@@ -223,3 +223,25 @@ def test_a_query_of_any_length_is_bounded() -> None:
     long = search(kb, "attention " + " ".join(words), limit=5)
     assert time.perf_counter() - started < 1.0
     assert long and all("attention" in h.entry.slug for h in long)
+
+
+def test_replay_on_a_terminal_keeps_colour_and_width(env: dict[str, str]) -> None:
+    """On a real terminal (pty, 100 columns, colour on), a replay writes the same bytes."""
+    import shutil
+
+    import pexpect
+
+    genai = shutil.which("genai", path=os.path.dirname(sys.executable))
+    if genai is None:
+        pytest.skip("the genai console script is not installed beside this Python")
+    base = {k: v for k, v in env.items() if k not in ("COLUMNS", "NO_COLOR")}
+    outputs_seen = []
+    for extra in ({"GENAI_NO_REPLAY": "1"}, {}, {}):
+        child = pexpect.spawn(
+            genai, ["term", "latent-space"], env={**base, **extra}, dimensions=(40, 100)
+        )
+        child.expect(pexpect.EOF)
+        outputs_seen.append(child.before)
+    assert b"\x1b[" in outputs_seen[0]  # colour on a terminal
+    assert outputs_seen[0] == outputs_seen[1] == outputs_seen[2]
+    assert len(outputs(env)) == 1
