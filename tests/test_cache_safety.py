@@ -74,6 +74,23 @@ class TestNeverStale:
         path.write_text(DECK.replace("42", "41"), encoding="utf-8")
         assert _definition(path) == "The answer is 41."
 
+    def test_digests_are_dropped_once_the_stamp_is_old(
+        self, cache_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        path = _deck(tmp_path)  # just written: racy, so its digest is recorded
+
+        def digests() -> list[object]:
+            header = cache.read_record(str(_assembled_record(cache_home)))[0]  # type: ignore[index]
+            return [w[2] for w in header["sources"] if w[0] == str(path.resolve())]
+
+        assert _definition(path) == "The answer is 42."
+        assert digests() != [None]
+        monkeypatch.setattr(records, "RACY_NS", 0)  # as if three seconds had passed
+        assert _definition(path) == "The answer is 42."  # checked, then the record settled
+        assert digests() == [None]
+        path.write_text(DECK.replace("42", "41"), encoding="utf-8")  # a new stamp
+        assert _definition(path) == "The answer is 41."
+
     def test_validate_reads_the_file_itself(self, cache_home: Path, tmp_path: Path) -> None:
         path = _deck(tmp_path)
         _old(path)

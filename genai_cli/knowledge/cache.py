@@ -74,6 +74,7 @@ from genai_cli.knowledge.records import (
     prune,
     read_record,
     record_name,
+    settled,
     still_holds,
     witness,
     write_record,
@@ -218,8 +219,12 @@ def _hit(path: str, identity: Any, shown: list[list[Any]], codec: Codec[T]) -> t
         value = codec.decode(body, _moved(header["shown"], shown))
     except Exception:  # a record that does not decode is a miss
         return None
-    with contextlib.suppress(OSError):
-        os.utime(path)  # used lately: kept by prune()
+    calm = settled(header["sources"], time.time_ns())
+    if calm is not None:  # rewritten once, so that later runs need not hash anything
+        write_record(path, {**header, "sources": calm}, bytes(body))
+    else:
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used lately: kept by prune()
     return (value,)
 
 

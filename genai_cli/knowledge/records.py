@@ -127,6 +127,19 @@ def still_holds(witnesses: Any) -> bool:
     return True
 
 
+def settled(witnesses: list[Any], now_ns: int) -> list[Any] | None:
+    """``witnesses`` (just checked by still_holds) without the digests no longer needed.
+
+    A digest guards an edit within the timestamp tick of the recorded stamp. Once the
+    stamp is RACY_NS old, and the content was found unchanged after that, any later
+    edit gives a new stamp: the digest can go, and later checks need no hashing (git
+    does the same for "racily clean" entries). None if there is nothing to drop.
+    """
+    if not any(w[2] is not None and not is_racy(w[1], now_ns) for w in witnesses):
+        return None
+    return [[p, found, None if not is_racy(found, now_ns) else h] for p, found, h in witnesses]
+
+
 # --- records ---------------------------------------------------------------------------
 
 
