@@ -172,7 +172,8 @@ def _depends(argv: Sequence[str]) -> list[str]:
             if part:
                 found.append(os.path.abspath(os.path.expanduser(part)))
     package = os.path.dirname(os.path.abspath(__file__))
-    for folder, _dirs, files in os.walk(package):  # genai itself, edited or reinstalled
+    for folder, dirs, files in os.walk(package):  # genai itself, edited or reinstalled
+        dirs[:] = [d for d in dirs if d != "__pycache__"]  # bytecode is written lazily
         found.append(folder)
         found += [os.path.join(folder, f) for f in files if f.endswith(".py")]
     for name in ("rich", "typer", "click", "rapidfuzz", "yaml", "platformdirs", "pygments"):
