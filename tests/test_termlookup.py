@@ -125,6 +125,13 @@ class TestIndexedSearch:
         self._same(both, query)
         self._same(both, query, limit=500)
 
+    def test_every_name_as_a_query(self, both: tuple[object, TermLookup]) -> None:
+        """Whole names get the exact-name bonus: the index's bound must allow for it."""
+        kb = both[0]
+        for kind in ("terms", "algorithms", "concepts", "applications", "myths"):
+            for entry in kb.of_kind(kind)[:40]:  # type: ignore[attr-defined]
+                self._same(both, entry.label, limit=5)
+
     @settings(
         max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
     )

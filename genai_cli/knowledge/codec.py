@@ -411,7 +411,7 @@ class Pages:
     def count(self, table: str) -> int:
         return int(self.index[table][0])
 
-    def _page(self, table: str, number: int) -> dict[str, Any]:
+    def _page(self, table: str, number: int, keep: bool = True) -> dict[str, Any]:
         found = self._pages.get((table, number))
         if found is None:
             start, length, crc = self.index[table][1][number]
@@ -419,12 +419,14 @@ class Pages:
             _need(len(data) == length and zlib.crc32(data) == crc, "damaged page")
             found = loads(data)
             _need(isinstance(found, dict))
-            self._pages[(table, number)] = found
+            if keep:
+                self._pages[(table, number)] = found
         return found
 
-    def get(self, table: str, key: str) -> Any:
+    def get(self, table: str, key: str, keep: bool = True) -> Any:
+        """The value of ``key``; ``keep=False`` does not keep its page decoded (memory)."""
         spans = self.index[table][1]
-        return self._page(table, _page_of(key, len(spans))).get(key)
+        return self._page(table, _page_of(key, len(spans)), keep).get(key)
 
     def items(self, table: str) -> list[tuple[str, Any]]:
         """Every key and value of ``table`` (reads all its pages)."""

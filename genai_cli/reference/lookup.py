@@ -22,7 +22,7 @@ _WORD = re.compile(r"[0-9a-z]+")
 # 20,000-word query took 21 s); the rest are ignored. Said in `genai search --help`.
 MAX_QUERY_WORDS = 32
 # Characters of a query looked at: enough for MAX_QUERY_WORDS long words.
-_MAX_QUERY_CHARS = 4096
+MAX_QUERY_CHARS = 4096
 
 
 E = TypeVar("E", bound=Entry)
@@ -113,7 +113,7 @@ def _fields(entry: Entry) -> list[tuple[str, str, float]]:
 
 def query_words(query: str) -> list[str]:
     """The distinct words of ``query``, at most MAX_QUERY_WORDS of them."""
-    words = dict.fromkeys(_WORD.findall(query[:_MAX_QUERY_CHARS].casefold()))
+    words = dict.fromkeys(_WORD.findall(query[:MAX_QUERY_CHARS].casefold()))
     return list(words)[:MAX_QUERY_WORDS]
 
 
@@ -140,7 +140,7 @@ def rank(entries: Iterable[Entry], query: str, limit: int = 20) -> list[Hit]:
     if not words:
         return []
     phrase = " ".join(words)
-    wanted_name = normalize(query[:_MAX_QUERY_CHARS])
+    wanted_name = normalize(query[:MAX_QUERY_CHARS])
     scored: list[tuple[float, int, Hit]] = []
     partial: list[tuple[float, int, Hit]] = []
     for order, entry in enumerate(entries, 1):
@@ -158,7 +158,7 @@ def rank(entries: Iterable[Entry], query: str, limit: int = 20) -> list[Hit]:
             if len(words) > 1 and phrase in " ".join(text_words):
                 gain += weight * 2
             if name == "name" and normalize(text) == wanted_name:
-                gain += 10
+                gain += EXACT_NAME_BONUS
             score += gain
             if best is None or gain > best[0]:
                 best = (gain, name, text)
@@ -180,6 +180,7 @@ FIELD_BITS = {
     )
 }
 FIELD_WEIGHTS = {FIELD_BITS["name"]: 4.0, FIELD_BITS["aliases"]: 3.0, FIELD_BITS["tags"]: 2.0}
+EXACT_NAME_BONUS = 10.0
 
 
 def entry_words(entry: Entry) -> dict[str, int]:
@@ -192,17 +193,18 @@ def entry_words(entry: Entry) -> dict[str, int]:
     return found
 
 
-def score_bound(masks: Sequence[int], words: int) -> float:
+def score_bound(masks: Sequence[int], words: int, named: bool = True) -> float:
     """The most :func:`rank` can score an entry whose fields hold the query's words as
-    ``masks`` say (one mask per query word, 0 if absent), for pruning before decoding."""
+    ``masks`` say (one mask per query word, 0 if absent), for pruning before decoding;
+    ``named=False`` when the entry's name is known not to be the whole query."""
     total = 0.0
     phrase = 2 if words > 1 else 0
     for bit in FIELD_BITS.values():
         count = sum(1 for m in masks if m & bit)
         if count:
             total += FIELD_WEIGHTS.get(bit, 1.0) * (count + phrase)
-    if any(m & FIELD_BITS["name"] for m in masks):
-        total += 10
+    if named and any(m & FIELD_BITS["name"] for m in masks):
+        total += EXACT_NAME_BONUS
     matched = sum(1 for m in masks if m)
     return total * matched / words
 

@@ -8,7 +8,11 @@ words can match. This record holds, in pages decoded only when used
 
 - ``names``: normalised term name → slug;
 - ``rows``: slug → [position in the full base, search order or -1, kind, entry row];
-- ``posts``: word → slugs of the searchable entries it occurs in (an inverted index),
+- ``posts``: word → the searchable entries it occurs in (an inverted index): their
+  search orders, each shifted left 9 bits with the fields it is in (FIELD_BITS) and
+  whether the entry is a term (TERM_BIT) below, stored as differences from the
+  previous one (small numbers: a tenth of the size);
+- ``slug_at``: search order → slug,
 
 and, read whole, the sorted vocabulary of search words, the slugs of the algorithms and
 concepts, and the deck warnings. It is cached under the same sources as the knowledge
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator, Mapping, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +40,9 @@ from genai_cli.knowledge.cache import (
 )
 from genai_cli.knowledge.codec import Pages, encode_pages
 from genai_cli.knowledge.model import KINDS, Entry, KnowledgeBase, Term
+from genai_cli.knowledge.names import normalize
 from genai_cli.reference.lookup import (
+    MAX_QUERY_CHARS,
     SEARCHABLE,
     Hit,
     Index,
@@ -49,6 +56,9 @@ from genai_cli.reference.lookup import (
 # Kinds whose entries are always part of a term's context: related() looks through them
 # for links back to the term.
 _REVERSE_KINDS = ("algorithms", "concepts")
+# In a posting, below the search order: the fields (8 bits), then whether it is a term.
+TERM_BIT = 1 << 8
+_SHIFT = 9
 
 
 class TermLookup:
@@ -76,7 +86,8 @@ class TermLookup:
     @staticmethod
     def encode_base(kb: KnowledgeBase, warnings: Sequence[str]) -> bytes:
         rows: dict[str, Any] = {}
-        posts: dict[str, list[list[Any]]] = {}  # word -> [slugs, where (FIELD_BITS)]
+        posts: dict[str, list[int]] = {}  # word -> [order << 9 | term? | where]
+        slug_at: dict[str, str] = {}
         searchable = {e.slug for kind in SEARCHABLE for e in kb.of_kind(kind)}
         order = 0
         for plural in KINDS:
@@ -85,16 +96,18 @@ class TermLookup:
                 if plural in SEARCHABLE and entry.slug in searchable:
                     order += 1
                     searched = order
+                    slug_at[str(order)] = entry.slug
+                    term = TERM_BIT if plural == "terms" else 0
                     for word, where in entry_words(entry).items():
-                        slugs, masks = posts.setdefault(word, [[], []])
-                        slugs.append(entry.slug)
-                        masks.append(where)
+                        posts.setdefault(word, []).append(order << _SHIFT | term | where)
                 rows[entry.slug] = [len(rows), searched, plural, encode_row(entry)]
         names = {key: entry.slug for key, entry in kb.name_keys("terms").items()}
         reverse = [e.slug for plural in _REVERSE_KINDS for e in kb.of_kind(plural)]
         fields = {plural: list(field_names(kind)) for plural, kind in KINDS.items()}
         extra = [sorted(posts), reverse, list(warnings)]
-        tables = {"names": names, "rows": rows, "posts": posts}
+        for word, items in posts.items():  # ascending: store the differences
+            posts[word] = [items[0]] + [b - a for a, b in pairwise(items)]
+        tables = {"names": names, "rows": rows, "posts": posts, "slug_at": slug_at}
         # Rows are read one by one (a search may read thousands): small pages for them.
         return encode_pages(tables, [fields, extra], {"rows": 8})
 
@@ -117,10 +130,11 @@ class TermLookup:
         lookup._data = data
         return lookup
 
-    def entry(self, slug: str) -> Entry | None:
+    def entry(self, slug: str, keep: bool = True) -> Entry | None:
+        """The entry ``slug``, decoded once; ``keep=False`` leaves its page undecoded."""
         found = self._decoded.get(slug)
         if found is None:
-            stored = self.pages.get("rows", slug)
+            stored = self.pages.get("rows", slug, keep)
             if stored is None:
                 return None
             position, searched, plural, row = stored
@@ -169,16 +183,24 @@ class TermLookup:
         # they need ranking; otherwise every entry matching some word.
         every = set.intersection(*(set(p) for p in per_word))
         candidates = every or set().union(*per_word)
-        bounds = sorted(
-            ((score_bound([p.get(s, 0) for p in per_word], len(words)), s) for s in candidates),
-            reverse=True,
-        )
+        # The exact-name bonus: only the term named by the whole query can have it (terms'
+        # names are indexed), while any other kind's candidate might.
+        named = self.slug_of(normalize(query[:MAX_QUERY_CHARS]))
+
+        def most(order: int) -> float:
+            masks = [p.get(order, 0) for p in per_word]
+            term = any(m & TERM_BIT for m in masks)
+            maybe = not term or named == self.pages.get("slug_at", str(order))
+            return score_bound(masks, len(words), maybe)
+
+        bounds = sorted(((most(o), o) for o in candidates), reverse=True)
         hits: list[Hit] = []
         best: list[float] = []  # a heap of the ``limit`` best scores so far
-        for bound, slug in bounds:
+        for bound, order in bounds:
             if len(best) >= limit and bound < best[0] - 1e-9:
                 break
-            entry = self.entry(slug)
+            slug = self.pages.get("slug_at", str(order))
+            entry = self.entry(slug, keep=False) if isinstance(slug, str) else None
             if entry is None or self._order[slug] <= 0:
                 continue
             for hit in rank([entry], query, 1):
@@ -190,16 +212,19 @@ class TermLookup:
         hits.sort(key=lambda h: (-h.score, self._order[h.entry.slug]))
         return hits[:limit]
 
-    def _postings(self, word: str) -> dict[str, int]:
-        """Slug → where (FIELD_BITS) for every entry a query word matches."""
-        found: dict[str, int] = {}
+    def _postings(self, word: str) -> dict[int, int]:
+        """Search order → where (FIELD_BITS) for every entry a query word matches."""
+        found: dict[int, int] = {}
         for match in matching_words(word, self.vocabulary):
             posts = self.pages.get("posts", match)
-            if not (isinstance(posts, list) and len(posts) == 2):
+            if not isinstance(posts, list):
                 continue
-            for slug, where in zip(*posts, strict=True):
-                if isinstance(slug, str) and type(where) is int:
-                    found[slug] = found.get(slug, 0) | where
+            at = 0
+            for step in posts:
+                if type(step) is not int:
+                    break
+                at += step
+                found[at >> _SHIFT] = found.get(at >> _SHIFT, 0) | (at & (TERM_BIT | 0xFF))
         return found
 
 
