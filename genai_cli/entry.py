@@ -8,7 +8,9 @@ Three ways through, fastest first (figures in docs/performance.md):
    (``output/``), with the stamp of every file and directory it depended on; the same
    command again, with nothing changed, writes the same bytes without importing Rich,
    Typer or the model. Anything that may differ (a random quote, the quiz, progress,
-   a read error, an internal error, an interrupted run) is never recorded.
+   a read error, an internal error, an interrupted run, output sent to a pager) is
+   never recorded: code that writes anywhere but sys.stdout and sys.stderr must call
+   genai_cli.knowledge.records.forbid_storing().
 2. **`genai term NAME [--json]`** runs through runner.term without Typer.
 3. Anything else goes to the Typer app in cli/, which calls the same functions.
 
@@ -191,6 +193,10 @@ def _record(key: list[Any], argv: Sequence[str], chunks: list[list[Any]], code: 
     from genai_cli.knowledge import records
 
     if records.unstored() or code not in (0, 1, 2) or any(fd == 0 for fd, _ in chunks):
+        return
+    if code == 0 and not any(fd == 1 for fd, _ in chunks):
+        # Success with nothing on stdout: the output went elsewhere (a pager writes to
+        # its own process). A pager should also call records.forbid_storing().
         return
     directory = records.namespace_dir("output")
     if directory is None:

@@ -245,3 +245,18 @@ def test_replay_on_a_terminal_keeps_colour_and_width(env: dict[str, str]) -> Non
     assert b"\x1b[" in outputs_seen[0]  # colour on a terminal
     assert outputs_seen[0] == outputs_seen[1] == outputs_seen[2]
     assert len(outputs(env)) == 1
+
+
+def test_a_successful_run_with_nothing_on_stdout_is_not_recorded(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Output sent elsewhere (a pager's own process) must never be replayed as nothing."""
+    from genai_cli import entry
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(entry, "_run", lambda argv: 0)  # as if a pager had shown it
+    monkeypatch.setattr(sys, "argv", ["genai", "terms"])
+    with pytest.raises(SystemExit):
+        entry.main()
+    assert outputs(env) == []
