@@ -41,16 +41,19 @@ MOST_OUTPUTS = 256
 
 
 def fast_path(argv: Sequence[str]) -> int | None:
-    """The exit code of `term NAME [--json]` run directly, or None if Typer must parse argv."""
+    """The exit code of `term NAME... [--json]` run directly, or None if Typer must parse argv.
+
+    The words of an unquoted name are joined with spaces, as the Typer command does.
+    """
     if os.environ.get("_GENAI_COMPLETE") or not argv or argv[0] != "term":
         return None
     names = [a for a in argv[1:] if not a.startswith("-")]
     flags = [a for a in argv[1:] if a.startswith("-")]
-    if len(names) != 1 or flags not in ([], ["--json"]):
+    if not names or flags not in ([], ["--json"]):
         return None
     from genai_cli import runner
 
-    return runner.run(lambda: runner.term(names[0], as_json=bool(flags)))
+    return runner.run(lambda: runner.term(" ".join(names), as_json=bool(flags)))
 
 
 def replay_key(argv: Sequence[str]) -> list[Any] | None:
@@ -240,8 +243,55 @@ def _run(argv: Sequence[str]) -> int:
     return 0
 
 
+def claim_stdio() -> bool:
+    """Put /dev/null on each closed standard descriptor (0, 1, 2); False if stdout was closed.
+
+    A closed descriptor would be handed to the next file opened (the progress database,
+    say), and output meant for the terminal would land in it. A closed stdin then reads
+    as end of input and a closed stderr drops warnings; with stdout closed the command
+    has nowhere to put its result, which the caller reports.
+    """
+    closed = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.append(fd)
+    for fd in closed:
+        spare = os.open(os.devnull, os.O_RDWR)
+        if spare != fd:
+            os.dup2(spare, fd)
+            os.close(spare)
+    if 0 in closed:
+        sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - lives as stdin
+    if 2 in closed:
+        sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+    _replace_unencodable()
+    if 1 in closed:
+        sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
+        return False
+    return True
+
+
+def utf(stream: Any) -> bool:
+    return str(getattr(stream, "encoding", "") or "").lower().replace("_", "-").startswith("utf")
+
+
+def _replace_unencodable() -> None:
+    """Under a legacy or ASCII encoding (ISO-8859-1, PYTHONIOENCODING=ascii), characters the
+    encoding lacks become "?" instead of an internal UnicodeEncodeError; Rich already draws
+    boxes in ASCII there. Input that is not in the encoding is read with replacements."""
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        if stream is not None and not utf(stream) and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def main() -> None:
     """Console-script entry point."""
+    if not claim_stdio():
+        from genai_cli import runner
+
+        sys.exit(runner.fail("standard output is closed; nothing was done", 1))
     argv = sys.argv[1:]
     try:
         key = replay_key(argv)

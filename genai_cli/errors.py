@@ -34,9 +34,10 @@ class NotFoundError(GenaiError):
 
     exit_code = ExitCode.NOT_FOUND
 
-    def __init__(self, message: str, suggestions: tuple[str, ...] = ()) -> None:
+    def __init__(self, message: str, suggestions: tuple[str, ...] = (), hint: str = "") -> None:
         super().__init__(message)
         self.suggestions = suggestions
+        self.hint = hint  # the next step when nothing is close: a search, a list command
 
 
 class UsageError(GenaiError):

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from genai_cli.knowledge.decks import Found
     from genai_cli.knowledge.loader import Loaded
     from genai_cli.knowledge.model import KnowledgeBase
-    from genai_cli.reference.lookup import Hit
+    from genai_cli.reference.lookup import Found as Searched
 
 
 def one_line(text: str) -> str:
@@ -27,10 +27,63 @@ def one_line(text: str) -> str:
     return " ".join(clean(text).split("\n"))
 
 
-def tell(message: str) -> None:
-    """Write ``genai: message`` on stderr as one line, whatever the message holds."""
-    sys.stderr.write(f"genai: {one_line(message)}\n")
-    sys.stderr.flush()
+def terminal_width(stream: Any) -> int | None:
+    """The width of the terminal ``stream`` writes to, or None when it is not one."""
+    try:
+        if not stream.isatty():
+            return None
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def wrap_for(text: str, width: int | None, indent: int) -> str:
+    """``text`` broken at spaces to ``width`` (continuation lines indented), never mid-word.
+
+    A message is one line for a pipe or a log; only on a terminal is it wrapped here,
+    where the terminal would otherwise cut it inside a word.
+    """
+    if width is None or len(text) <= width:
+        return text
+    import textwrap
+
+    return "\n".join(
+        textwrap.wrap(
+            text,
+            width=max(width, indent + 20),
+            subsequent_indent=" " * indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    )
+
+
+def colour(stream: Any) -> bool:
+    return terminal_width(stream) is not None and not os.environ.get("NO_COLOR")
+
+
+_STYLES = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m"}
+
+
+def tell(message: str, *, level: str = "error") -> None:
+    """Write ``genai: message`` on stderr: one line, wrapped at spaces only on a terminal.
+
+    On a terminal (and without NO_COLOR) the ``genai:`` of an error is red, the
+    ``warning:`` of a warning yellow.
+
+    Best effort: a message that cannot be written (stderr closed, a full disk, a reader
+    gone) is dropped, and never changes what the command does or its exit code.
+    """
+    try:
+        stream = sys.stderr
+        text = wrap_for(f"genai: {one_line(message)}", terminal_width(stream), len("genai: "))
+        if colour(stream):
+            head = "genai: warning:" if level == "warning" else "genai:"
+            text = text.replace(head, f"{_STYLES[level]}{head}\x1b[0m", 1)
+        stream.write(text + "\n")
+        stream.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def fail(message: str, code: int) -> int:
@@ -40,7 +93,7 @@ def fail(message: str, code: int) -> int:
 
 
 def warn(message: str) -> None:
-    tell(f"warning: {message}")
+    tell(f"warning: {message}", level="warning")
 
 
 def did_you_mean(suggestions: Sequence[str]) -> str:
@@ -61,7 +114,8 @@ def run(action: Callable[[], object], passthrough: tuple[type[BaseException], ..
     except passthrough:
         raise
     except NotFoundError as exc:
-        return fail(exc.message + did_you_mean(exc.suggestions), exc.exit_code)
+        hint = f"; {exc.hint}" if exc.hint else ""
+        return fail(exc.message + did_you_mean(exc.suggestions) + hint, exc.exit_code)
     except GenaiError as exc:
         return fail(exc.message, exc.exit_code)
     except KeyboardInterrupt:
@@ -83,16 +137,90 @@ def run(action: Callable[[], object], passthrough: tuple[type[BaseException], ..
     return ExitCode.OK
 
 
-def show(renderable: Any) -> None:
+# Set by `genai --no-pager`; GENAI_PAGER=cat does the same.
+paging = {"enabled": True}
+
+DEFAULT_PAGER = "less -FRX"
+
+
+def pager_command() -> list[str] | None:
+    """The pager to use, as git chooses: $GENAI_PAGER, else $PAGER, else ``less -FRX``.
+
+    None when paging is off: ``--no-pager``, an empty value or ``cat``.
+    """
+    import shlex
+
+    if not paging["enabled"]:
+        return None
+    for name in ("GENAI_PAGER", "PAGER"):
+        value = os.environ.get(name)
+        if value is not None:
+            words = shlex.split(value)
+            return None if not words or words == ["cat"] else words
+    return shlex.split(DEFAULT_PAGER)
+
+
+def page(text: str, command: Sequence[str]) -> bool:
+    """Send ``text`` through the pager ``command``; False if it cannot be started."""
+    import subprocess
+
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")  # as git does: quit if one screen, keep colours
+    try:
+        process = subprocess.Popen(list(command), stdin=subprocess.PIPE, env=env, text=True)
+    except OSError:
+        return False
+    assert process.stdin is not None
+    try:
+        process.stdin.write(text)
+        process.stdin.close()
+    except BrokenPipeError:
+        pass  # the reader quit the pager early
+    process.wait()
+    return True
+
+
+def show(renderable: Any, *, paged: bool = True) -> None:
+    """Print ``renderable``; through a pager when stdout is a terminal it would overflow.
+
+    ``paged=False`` (see :func:`show_now`) prints it straight away, whatever its height.
+    """
     from genai_cli.views.console import make_console
 
-    make_console().print(renderable)
+    console = make_console()
+    command = pager_command() if paged and sys.stdout.isatty() else None
+    if command is None:
+        console.print(renderable)
+        return
+    with console.capture() as captured:
+        console.print(renderable)
+    text = captured.get()
+    if text.count("\n") < console.height or not page(text, command):
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def show_now(renderable: Any) -> None:
+    """Print ``renderable`` straight away, never through the pager.
+
+    For what an interactive session (quiz, learn, interview) shows between its prompts: a
+    pager there would take the screen over in the middle of the session, and a question
+    taller than the screen would wait behind ``less`` instead of being answered.
+    """
+    show(renderable, paged=False)
+
+
+def _utf(stream: Any) -> bool:
+    # as entry.utf (which runs before anything is imported; runner must not import entry)
+    return str(getattr(stream, "encoding", "") or "").lower().replace("_", "-").startswith("utf")
 
 
 def print_json(data: Any) -> None:
     import json
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    # Outside UTF-8, \u escapes keep the JSON exact (and valid UTF-8) whatever the encoding.
+    text = json.dumps(data, ensure_ascii=not _utf(sys.stdout), indent=2)
+    sys.stdout.write(text + "\n")
 
 
 def loaded(deck_options: Sequence[str] = (), *, warn_user: bool = True) -> tuple[Loaded, Found]:
@@ -125,7 +253,10 @@ def term(name: str, *, as_json: bool, deck_options: Sequence[str] = ()) -> None:
     lookup = load_term_lookup(found.files)
     for message in (*found.problems, *lookup.warnings):
         warn(message)
-    entry = lookup.index().resolve(name)
+    from genai_cli.reference.lookup import next_step_on_miss
+
+    with next_step_on_miss(lambda: knowledge(deck_options), name, "term"):
+        entry = lookup.index().resolve(name)
     if as_json:
         from genai_cli.knowledge.serialize import entry_to_json
 
@@ -136,9 +267,9 @@ def term(name: str, *, as_json: bool, deck_options: Sequence[str] = ()) -> None:
     show(term_panel(entry, lookup.context(entry)))
 
 
-def search(text: str, limit: int, deck_options: Sequence[str] = ()) -> list[Hit]:
-    """`genai search`: reference.lookup.search over everything, through the lookup record's
-    inverted index (genai_cli.reference.termlookup): only candidate entries are decoded."""
+def search(text: str, limit: int, deck_options: Sequence[str] = ()) -> Searched:
+    """`genai search`: reference.lookup.forgiving_search over everything, through the lookup
+    record's inverted index (genai_cli.reference.termlookup): only candidates are decoded."""
     from genai_cli.knowledge.decks import discover
     from genai_cli.reference.termlookup import load_term_lookup
 
@@ -146,4 +277,4 @@ def search(text: str, limit: int, deck_options: Sequence[str] = ()) -> list[Hit]
     lookup = load_term_lookup(found.files)
     for message in (*found.problems, *lookup.warnings):
         warn(message)
-    return lookup.search(text, limit)
+    return lookup.forgiving(text, limit)

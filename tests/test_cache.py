@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from genai_cli.knowledge import records as disk
+from genai_cli.knowledge.codec import NOWHERE, KnowledgeCodec
 from genai_cli.knowledge.loader import (
     data_files,
     load_bundled,
@@ -17,6 +18,7 @@ from genai_cli.knowledge.loader import (
     load_knowledge,
     parse_file,
 )
+from genai_cli.knowledge.model import KnowledgeBase, Point
 from genai_cli.paths import bundled_data_dir, cache_dir
 from genai_cli.reference.lookup import search, term_index
 
@@ -64,6 +66,16 @@ class TestCacheDirectory:
 
 class TestRoundTrip:
     """A warm load gives exactly what a cold one gave."""
+
+    def test_points_of_contrasts_and_questions_both_survive(self) -> None:
+        """A contrast's points are Point rows, a question's are text: the codec keeps both."""
+        bundled = load_bundled()
+        kb = KnowledgeBase(contrasts=bundled.contrasts[:1], questions=bundled.questions[:1])
+        codec = KnowledgeCodec()
+        back = codec.decode(codec.encode(kb), NOWHERE)
+        assert back == kb
+        assert isinstance(back.contrasts[0].points[0], Point)
+        assert all(isinstance(p, str) for p in back.questions[0].points)
 
     def test_bundled_warm_equals_cold(self, cache_home: Path) -> None:
         cold = load_bundled()

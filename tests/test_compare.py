@@ -8,14 +8,16 @@ import pytest
 import yaml
 
 from genai_cli.errors import NotFoundError, UsageError
+from genai_cli.knowledge.complexity import parse_complexity
 from genai_cli.knowledge.loader import load_bundled
 from genai_cli.knowledge.model import Factor
 from genai_cli.reference.compare import (
     Growth,
     chart_peak,
-    doubling_sentence,
     growth,
+    growth_phrase,
     letter_clashes,
+    same_meaning,
     select_algorithms,
 )
 from genai_cli.views.compare import bar
@@ -27,39 +29,76 @@ SEED = yaml.safe_load((ROOT / "data" / "algorithms.yaml").read_text(encoding="ut
 class TestCompareAcceptance:
     """The issue's acceptance checks for compare, as a new user would run them."""
 
-    def test_gan_vae_side_by_side(self, cli: Invoke) -> None:
-        result = cli("compare", "gan", "vae")
+    def test_gan_vae_is_short_and_about_differences(self, cli: Invoke) -> None:
+        result = cli("compare", "gan", "vae", env={"COLUMNS": "100"})
         assert result.exit_code == 0
         assert result.stderr == ""
         assert_golden("compare_gan_vae.txt", result.stdout)
+        lines = result.stdout.splitlines()
+        assert len(lines) <= 40  # one screen
+        assert lines[0] == "GANs vs VAEs"
         text = flat(result.stdout)
-        assert "Generative Adversarial Networks" in text
-        assert "Variational Autoencoders" in text
-        for aspect in ("Description", "Complexity", "Variables", "Doubling", "Use case", "Terms"):
-            assert aspect in result.stdout
-        # the article's wording (columns interleave, so only the start of a cell is checked)
-        assert "GANs consist of two" in result.stdout
-        assert "VAEs encode input" in result.stdout
-        assert "O(n * m)" in result.stdout
+        labels = [line[:20].strip() for line in lines]
+        for aspect in ("Training", "Samples", "Has an encoder", "Likelihood"):
+            assert aspect in labels  # at least three real differences, as rows
+        assert "an adversarial game against a" in text
+        assert "O(n * m): linear in n and in m" in text  # the algorithms' complexity row
+        assert "█" not in text  # identical straight lines are not drawn
+        assert "same letter" not in text  # "training samples" and "samples" are one meaning
 
-    def test_transformer_diffusion_says_doubling_n_quadruples(self, cli: Invoke) -> None:
+    @pytest.mark.parametrize(
+        ("names", "title", "row"),
+        [
+            (("gpt", "bert"), "GPT vs BERT", "Architecture"),
+            (("rag", "fine-tuning"), "RAG vs fine-tuning", "What changes"),
+            (("lora", "fine-tuning"), "LoRA vs full fine-tuning", "Weights trained"),
+            (("bert", "gpt"), "GPT vs BERT", "Architecture"),
+        ],
+    )
+    def test_terms_with_a_contrast(
+        self, cli: Invoke, names: tuple[str, str], title: str, row: str
+    ) -> None:
+        result = cli("compare", *names, env={"COLUMNS": "100"})
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.splitlines()[0] == title
+        assert row in flat(result.stdout)
+        assert "In short" in result.stdout  # the definitions side by side
+
+    def test_columns_follow_the_names_given(self, cli: Invoke) -> None:
+        data = json.loads(cli("compare", "bert", "gpt", "--json").stdout)
+        assert [e["slug"] for e in data["entries"]] == ["bert", "gpt"]
+        out = cli("compare", "bert", "gpt", env={"COLUMNS": "100"}).stdout
+        header = out.splitlines()[2]
+        assert header.index("BERT") < header.index("GPT")
+
+    def test_two_of_a_three_way_contrast(self, cli: Invoke) -> None:
+        result = cli("compare", "vae", "diffusion", env={"COLUMNS": "100"})
+        assert result.exit_code == 0
+        assert result.stdout.splitlines()[0] == "Variational Autoencoder vs Diffusion Model"
+        assert "Generative Adversarial" not in result.stdout  # only the two columns asked for
+        assert "Likelihood" in result.stdout
+
+    def test_terms_without_a_contrast_side_by_side(self, cli: Invoke) -> None:
+        result = cli("compare", "latent-space", "tokenization")
+        assert result.exit_code == 0
+        text = flat(result.stdout)
+        assert "compressed representation" in text
+        assert "No contrast lists how these differ yet" in text
+
+    def test_transformer_diffusion_charts_what_differs(self, cli: Invoke) -> None:
         result = cli("compare", "transformer", "diffusion")
         assert result.exit_code == 0
         assert_golden("compare_transformer_diffusion.txt", result.stdout)
         text = flat(result.stdout)
-        assert (
-            "Doubling n (the sequence length) quadruples the stated cost of Transformer Models."
-            in text
-        )
-        assert (
-            "Doubling t (the number of diffusion steps) doubles the stated cost of"
-            " Diffusion Models." in text
-        )
+        assert "Transformer Models O(n^2): quadratic in n" in text
+        assert "Diffusion Models O(t * n): linear in t and in n" in text
+        assert "n ×8 ████████████████████████████████████████ 64x" in text
+        assert text.count("█████ 8x") == 0  # the straight lines are said, not drawn
 
     def test_output_is_honest_about_letters_and_absolute_cost(self, cli: Invoke) -> None:
         text = flat(cli("compare", "transformer", "diffusion").stdout)
         assert "never which algorithm is cheaper" in text
-        assert "The same letter means different things in different rows" in text
+        assert "The same letter means different things" in text
         assert (
             "n means the sequence length for Transformer Models; the number of samples for"
             " Diffusion Models." in text
@@ -114,14 +153,15 @@ class TestCompareAcceptance:
         result = cli("compare", "gan")
         assert result.exit_code == 2
         assert result.stdout == ""
-        assert "at least two" in result.stderr
+        assert "two different terms or algorithms" in result.stderr
         assert "genai compare gan vae" in result.stderr
+        assert "genai term gan shows one" in result.stderr
         assert result.stderr.count("\n") == 1
 
     def test_no_names_is_a_usage_error(self, cli: Invoke) -> None:
         result = cli("compare")
         assert result.exit_code == 2
-        assert result.stderr.startswith("genai: name at least two algorithms")
+        assert result.stderr.startswith("genai: name at least two terms or algorithms")
         assert "--all" in result.stderr
 
     def test_same_algorithm_twice_is_one(self, cli: Invoke) -> None:
@@ -135,8 +175,8 @@ class TestCompareAcceptance:
         result = cli("compare", "gan", "vea")
         assert result.exit_code == 1
         assert result.stdout == ""
-        assert result.stderr == (
-            "genai: no algorithm 'vea'; did you mean variational-autoencoders?\n"
+        assert result.stderr.startswith(
+            "genai: no term or algorithm 'vea'; did you mean variational-autoencoder"
         )
 
     @pytest.mark.parametrize(
@@ -158,7 +198,7 @@ class TestCompareAcceptance:
 
 
 class TestCompareLayout:
-    """Three or more algorithms stay legible at 80 columns."""
+    """Three or more algorithms stay legible at 80 columns, and nothing is drawn twice."""
 
     def test_three_fit_in_one_table(self, cli: Invoke) -> None:
         result = cli("compare", "gan", "transformer", "diffusion")
@@ -168,23 +208,26 @@ class TestCompareLayout:
         header = result.stdout.split("Description")[0]
         assert "Transformer Models" in header and "Diffusion Models" in header
 
-    def test_all_splits_into_tables_of_at_most_three(self, cli: Invoke) -> None:
+    def test_all_splits_into_tables_whose_columns_hold_every_word(self, cli: Invoke) -> None:
         out = cli("compare", "--all").stdout
         assert all(len(line) <= 80 for line in out.splitlines())
         tables = out.split("How the stated cost grows")[0].count("Description")
-        assert tables == 5  # 13 algorithms, at most three per table: 3, 3, 3, 2, 2
+        assert tables == 7  # 13 algorithms, two per table: a column never cuts a word
         wide = cli("compare", "--all", env={"COLUMNS": "200"}).stdout
         assert wide.split("How the stated cost grows")[0].count("Description") < tables
+        assert all(len(line) <= 100 for line in wide.splitlines())  # a reading measure
 
     def test_narrow_terminal_keeps_bars_on_screen(self, cli: Invoke) -> None:
         out = cli("compare", "gan", "transformer", env={"COLUMNS": "40"}).stdout
         assert all(len(line) <= 40 for line in out.splitlines())
         assert "    n ×8 ███████████████████████████ 64x" in out.splitlines()
 
-    def test_chart_labels_each_curve_with_its_meaning(self, cli: Invoke) -> None:
-        text = flat(cli("compare", "gan", "vae").stdout)
-        assert "Doubling m (the number of epochs) doubles" in text
-        assert "n ×8 ████████████████████████████████████████ 8x" in text
+    def test_one_chart_per_meaning_with_every_curve(self, cli: Invoke) -> None:
+        out = cli("compare", "transformer", "kv-cache-decoding", env={"COLUMNS": "100"}).stdout
+        chart = out.split("How the stated cost grows")[1]
+        section = chart.split("The sequence length")[1].split("\n\n")[0]
+        assert "Transformer Models" in section and "with a KV Cache" in section
+        assert section.count("64x") == 2
 
 
 class TestAlgorithms:
@@ -205,8 +248,8 @@ class TestAlgorithms:
         assert_golden("algorithms_transformer.txt", result.stdout)
         text = flat(result.stdout)
         assert "Transformers leverage self-attention mechanisms" in text
-        assert "quadruples the stated cost of Transformer Models" in text
-        assert "n ×10 → 100x cost" in text
+        assert "Growth quadratic in n" in text
+        assert "n ×2 → 4x cost" in text
 
     def test_search_command_for_an_algorithm_works(self, cli: Invoke) -> None:
         assert cli("algorithms", "generative-adversarial-networks").exit_code == 0
@@ -248,24 +291,28 @@ class TestGrowthLogic:
         assert g.curve() == ((1, 1), (2, 4), (4, 16), (8, 64))
 
     @pytest.mark.parametrize(
-        ("exponent", "effect"),
+        ("stated", "variables", "phrase"),
         [
-            (1, "doubles the stated cost of {}."),
-            (2, "quadruples the stated cost of {}."),
-            (3, "multiplies the stated cost of {} by 8."),
-            (4, "multiplies the stated cost of {} by 16."),
+            ("O(n * m)", {"n": "a", "m": "b"}, "linear in n and in m"),
+            ("O(n^2)", {"n": "a"}, "quadratic in n"),
+            ("O(n^2 * d)", {"n": "a", "d": "b"}, "quadratic in n, linear in d"),
+            ("O(n^4)", {"n": "a"}, "power 4 in n"),
         ],
     )
-    def test_sentence_says_what_doubling_does(self, exponent: int, effect: str) -> None:
-        algorithm = load_bundled().algorithms[0]
-        sentence = doubling_sentence(algorithm, Growth(Factor("q", exponent, "a thing")))
-        assert sentence == "Doubling q (a thing) " + effect.format(algorithm.name)
+    def test_growth_phrase(self, stated: str, variables: dict[str, str], phrase: str) -> None:
+        assert growth_phrase(parse_complexity(stated, variables)) == phrase
+
+    def test_same_meaning_ignores_a_more_precise_wording(self) -> None:
+        assert same_meaning("the number of training samples", "the number of samples")
+        assert not same_meaning("the number of samples", "the number of epochs")
+        assert not same_meaning("the sequence length", "the number of samples")
 
     def test_clashes_only_for_different_meanings(self) -> None:
         kb = load_bundled()
         gan, vae = kb.algorithms[0], kb.algorithms[1]
-        clashes = letter_clashes([gan, vae])
-        assert [c.symbol for c in clashes] == ["n"]  # m is "the number of epochs" in both
+        transformer = next(a for a in kb.algorithms if a.slug == "transformer-models")
+        assert letter_clashes([gan, vae]) == ()  # n: samples, training samples: one meaning
+        assert [c.symbol for c in letter_clashes([gan, transformer])] == ["n"]
         assert letter_clashes([gan]) == ()
 
     def test_peak_is_the_steepest_curve(self) -> None:

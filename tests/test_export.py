@@ -41,7 +41,8 @@ def anki_notes(path: Path) -> dict[str, dict[str, object]]:
         decks = json.loads(connection.execute("select decks from col").fetchone()[0])
     finally:
         connection.close()
-    assert str(anki.ANKI_MODEL_ID) in models
+    ours = {anki.ANKI_MODEL_ID, anki.ANKI_QUESTION_MODEL_ID, anki.ANKI_CLOZE_MODEL_ID}
+    assert {int(m) for m in models} <= ours
     assert str(anki.ANKI_DECK_ID) in decks
     return {
         guid: {"mid": mid, "fields": flds.split("\x1f"), "tags": tags.split()}
@@ -65,8 +66,8 @@ class TestAnki:
         front, back, source = gan["fields"]  # type: ignore[misc]
         assert front == "Generative Adversarial Network"
         assert back.startswith("A type of generative model consisting of two networks")
-        assert source == "genai, from the article"
-        assert gan["tags"] == ["architecture", "generative-model", "vision"]
+        assert source == "Generative Adversarial Nets (Goodfellow, 2014) · genai, from the article"
+        assert gan["tags"] == ["architecture", "generative-model", "vision", "gan"]
 
     def test_guids_are_stable_and_survive_a_changed_definition(
         self, cli: Invoke, tmp_path: Path, isolated: Path
@@ -106,7 +107,8 @@ class TestCsv:
         rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
         assert rows[0] == ["front", "back", "tags", "kind", "slug"]
         kb = loader.load_bundled()
-        assert len(rows) - 1 == len(kb.terms) + len(kb.algorithms) + len(kb.myths)
+        kinds = ("terms", "algorithms", "myths", "questions", "cloze")
+        assert len(rows) - 1 == sum(len(kb.of_kind(k)) for k in kinds)
         by_slug = {r[4]: r for r in rows[1:]}
         assert by_slug["latent-space"][:2] == [
             "Latent Space",
@@ -115,7 +117,7 @@ class TestCsv:
         assert by_slug["latent-space"][2:4] == ["representation", "term"]
         algorithm = by_slug["transformer-models"]
         assert algorithm[3] == "algorithm" and "Complexity: O(n^2)" in algorithm[1]
-        assert {r[3] for r in rows[1:]} == {"term", "algorithm", "myth"}
+        assert {r[3] for r in rows[1:]} == {"term", "algorithm", "myth", "question", "cloze"}
 
     def test_formula_cells_are_quoted(self, cli: Invoke, isolated: Path) -> None:
         write(
@@ -236,7 +238,11 @@ class TestFilters:
         ("option", "value", "message"),
         [
             ("--format", "pdf", "--format must be one of anki, csv, markdown, json"),
-            ("--topic", "poems", "--topic must be one of terms, algorithms, myths, all"),
+            (
+                "--topic",
+                "poems",
+                "--topic must be one of terms, algorithms, myths, questions, cloze, all",
+            ),
         ],
     )
     def test_bad_choices(
@@ -299,7 +305,10 @@ class TestWriting:
         )
         result = cli("export", "-f", "json", "-o", str(tmp_path))
         assert result.exit_code == 1
-        assert result.stderr == f"genai: cannot write {tmp_path}: it is a directory\n"
+        assert result.stderr == (
+            f"genai: cannot write {tmp_path}: it is a directory, not a file;"
+            " name a file to create, or - for standard output\n"
+        )
 
     def test_failure_while_writing_leaves_nothing(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -408,3 +417,74 @@ class TestJsonRoundTripProperty:
         assert [entry_to_data(e) for e in again.entries] == [
             entry_to_data(e) for e in first.entries
         ]
+
+
+class TestQuestionsAndCloze:
+    """Interview questions and cloze sentences: Basic and Cloze notes, CSV rows, a sheet."""
+
+    def deck(self, isolated: Path) -> None:
+        from tests.test_interview_kinds import DECK
+
+        write(isolated / "decks" / "prep.yaml", DECK)
+
+    def test_anki_note_types(self, cli: Invoke, isolated: Path, tmp_path: Path) -> None:
+        self.deck(isolated)
+        out = tmp_path / "prep.apkg"
+        assert cli("export", "-f", "anki", "-o", str(out), "--deck", "prep").exit_code == 0
+        notes = anki_notes(out)
+        question = notes[anki.anki_guid("gan-q")]
+        cloze = notes[anki.anki_guid("cloze-gan")]
+        assert question["mid"] == anki.ANKI_QUESTION_MODEL_ID
+        assert question["fields"] == [
+            "Why is GAN training unstable?",
+            "The generator and discriminator chase a moving target.",
+            "two players<br>non-stationary objective",
+            "intermediate",
+            "gan-q",
+            "Generative Adversarial Nets (Goodfellow, 2014) · deck prep",
+        ]
+        assert cloze["mid"] == anki.ANKI_CLOZE_MODEL_ID
+        assert cloze["fields"][0] == (
+            "A GAN has a {{c1::generator}} and a {{c2::discriminator::the critic}}."
+        )
+
+    def test_csv_and_markdown(self, cli: Invoke, isolated: Path, tmp_path: Path) -> None:
+        self.deck(isolated)
+        out = tmp_path / "prep.csv"
+        args = ("-o", str(out), "--topic", "cloze", "--deck", "prep")
+        assert cli("export", "-f", "csv", *args).exit_code == 0
+        rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
+        assert rows[1][:2] == [
+            "A GAN has a {{generator}} and a {{discriminator::the critic}}.",
+            "A GAN has a generator and a discriminator.",
+        ]
+        sheet = tmp_path / "prep.md"
+        assert (
+            cli("export", "-f", "markdown", "-o", str(sheet), "--topic", "questions").exit_code == 0
+        )
+        text = sheet.read_text(encoding="utf-8")
+        assert "## Interview questions" in text
+        assert "- non-stationary objective" in text and "Level: intermediate" in text
+
+    def test_real_anki_imports_basic_and_cloze(
+        self, cli: Invoke, isolated: Path, tmp_path: Path
+    ) -> None:
+        collection_module = pytest.importorskip("anki.collection")
+        self.deck(isolated)
+        out = tmp_path / "prep.apkg"
+        assert cli("export", "-f", "anki", "-o", str(out), "--deck", "prep").exit_code == 0
+        assert _import_into_anki([out], tmp_path) == [(2, 2, 0, 0)]
+        col = collection_module.Collection(str(tmp_path / "collection.anki2"))
+        try:
+            kinds = {
+                col.models.get(col.get_note(n).mid)["name"]: col.models.get(col.get_note(n).mid)[
+                    "type"
+                ]
+                for n in col.find_notes("")
+            }
+            assert kinds == {"genai question": 0, "genai cloze": 1}
+            assert col.card_count() == 3  # one question card, one card per deletion
+            cloze_note = col.get_note(col.find_notes("note:genai*cloze")[0])
+            assert len(cloze_note.cards()) == 2
+        finally:
+            col.close()

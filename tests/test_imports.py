@@ -81,6 +81,30 @@ class TestLazyImports:
         assert sorted(m for m in loaded if m.split(".")[0] in HEAVY) == []
         assert "genai_cli.study.stats" in loaded
 
+    # `today` with progress estimates recall for its pick, so it may load the scheduler.
+    @pytest.mark.parametrize(
+        ("args", "allowed"), [((), ()), (("today",), ("fsrs",))], ids=["bare", "today"]
+    )
+    def test_due_line_with_progress_needs_only_the_store(
+        self, args: tuple[str, ...], allowed: tuple[str, ...], isolated: Path
+    ) -> None:
+        from datetime import datetime, timezone
+
+        from genai_cli.study.scheduler import CardState
+        from genai_cli.study.store import ReviewRecord, open_store
+
+        at = datetime(2026, 12, 1, tzinfo=timezone.utc)
+        with open_store(isolated / "progress.db", at) as store:
+            state = CardState("typed:softmax", 2, None, 1.0, 5.0, at, at, 1, 0)
+            store.record(
+                state.card_id, lambda _old: state, ReviewRecord(state.card_id, at, 3, True)
+            )
+        loaded = _modules(*args)
+        assert "genai_cli.study.store" in loaded  # the due count was really read
+        prompts = ("questionary", "prompt_toolkit", "fsrs", "genanki", "pexpect", "pydantic")
+        found = {m.split(".")[0] for m in loaded}
+        assert sorted(found & set(prompts) - set(allowed)) == []
+
     def test_stats_loads_no_prompt_library(self) -> None:
         loaded = _modules("stats", "--json")
         prompts = ("questionary", "prompt_toolkit", "genanki", "pexpect", "pydantic")

@@ -8,7 +8,7 @@ import pytest
 
 from genai_cli.errors import DataError
 from genai_cli.knowledge import loader
-from genai_cli.knowledge.model import KINDS
+from genai_cli.knowledge.model import KINDS, Cloze
 from tests.conftest import Invoke
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
@@ -26,6 +26,16 @@ CASES = [
         "dangling_see_also.yaml",
         5,
         "term 'latent-space': see_also 'latent-spce' is not a known entry",
+    ),
+    (
+        "dangling_more_precisely.yaml",
+        5,
+        "term 'self-attention': more_precisely 'flash-atention' is not a known entry",
+    ),
+    (
+        "bad_more_precisely.yaml",
+        12,
+        "algorithm 'transformer-models': more_precisely item 2 'Flash Attention' is not a slug",
     ),
     ("bad_complexity.yaml", 6, "'n log n' is not a variable with an optional whole exponent"),
     ("duplicate_key.yaml", 4, "duplicate key 'name' (first at line 3)"),
@@ -88,6 +98,9 @@ class TestBundledData:
             "myths": 2,
             "quotes": 11,
             "poems": 3,
+            "contrasts": 0,
+            "questions": 0,
+            "cloze": 43,
         }
 
     def test_article_wording_is_kept(self) -> None:
@@ -101,6 +114,8 @@ class TestBundledData:
                 continue
             for field in ("definition", "description", "use_case", "body", "myth", "fact", "text"):
                 value = getattr(entry, field, None)
+                if isinstance(entry, Cloze) and field == "text":
+                    value = entry.label  # the sentence with its deletions filled in
                 if isinstance(value, str):
                     assert " ".join(value.split()) in article, (entry.slug, field)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from genai_cli.knowledge.loader import load_bundled
 from genai_cli.study.questions import Question, QuestionMaker, candidates
-from genai_cli.study.selection import plan
+from genai_cli.study.selection import plan, prerequisite_map
 from genai_cli.study.store import SCHEMA_VERSION
 from tests.conftest import Invoke
 
@@ -21,12 +21,15 @@ def expected_questions(
     seed: str, n: int, topic: str = "terms", mode: str = "typed"
 ) -> list[Question]:
     """The questions a first quiz with this seed asks (an empty progress database)."""
-    cards = plan(candidates(KB, topic, mode), {}, NOW, count=n, seed=seed)
+    refs = candidates(KB, topic, mode)
+    cards = plan(refs, {}, NOW, count=n, seed=seed, prerequisites=prerequisite_map(KB))
     maker = QuestionMaker(KB)
     return [maker.make(card, seed) for card in cards]
 
 
-def typed_quiz(cli: Invoke, seed: str, answers: list[str], n: int = 3) -> object:
+def typed_quiz(
+    cli: Invoke, seed: str, answers: list[str], n: int = 3, env: dict[str, str] | None = None
+) -> object:
     return cli(
         "quiz",
         "--plain",
@@ -39,6 +42,7 @@ def typed_quiz(cli: Invoke, seed: str, answers: list[str], n: int = 3) -> object
         "--seed",
         seed,
         input="".join(a + "\n" for a in answers),
+        env=env,
     )
 
 
@@ -180,17 +184,20 @@ class TestStats:
         assert "Accuracy 67%" in flat
         assert "0 now · 3 today · 3 this week" in flat
         assert "Retention" in flat and "Weakest" in flat
-        assert "Last 30 days" in flat and "█ max 3/day" in flat
+        assert "Last 30 days · at most 3 reviews a day" in flat
+        assert "Streak 1 day" in flat and "Next 14 days" in flat
         data = stats(cli)
         assert data["accuracy"] == round(2 / 3, 4)
         assert len(data["history"]) == 30  # type: ignore[arg-type]
         assert data["history"][-1]["reviews"] == 3  # type: ignore[index]
-        assert {w["slug"] for w in data["weakest"]} == {q.slug for q in questions}  # type: ignore[attr-defined]
+        # Only the card answered wrong is weak: right answers are not "weakest".
+        assert [w["slug"] for w in data["weakest"]] == [questions[1].slug]  # type: ignore[attr-defined]
+        assert data["leeches"] == [] and data["streak"] == 1
 
     def test_reset_asks_and_keeps_a_backup(self, cli: Invoke, isolated: Path) -> None:
         typed_quiz(cli, "7", [q.answer for q in expected_questions("7", 3)])
         declined = cli("stats", "--reset", input="n\n")
-        assert declined.exit_code == 1
+        assert declined.exit_code == 0 and "Nothing changed." in declined.stdout  # L8
         assert stats(cli)["reviews"] == 3
         result = cli("stats", "--reset", "--yes")
         assert result.exit_code == 0

@@ -99,7 +99,7 @@ class TestTermLookup:
     def test_nothing_alike_gives_no_suggestions(self, cli: Invoke) -> None:
         result = cli("term", "qqqqqqqqqqqqq")
         assert result.exit_code == 1
-        assert result.stderr == "genai: no term 'qqqqqqqqqqqqq'\n"
+        assert result.stderr == "genai: no term 'qqqqqqqqqqqqq'; genai terms lists them all\n"
 
 
 class TestTermsList:
@@ -109,9 +109,26 @@ class TestTermsList:
         result = cli("terms", "--origin", "seed")
         assert result.exit_code == 0
         assert_golden("terms_seed.txt", result.stdout)
-        wide = cli("terms", "--origin", "seed", env={"COLUMNS": "200"}).stdout
+        wide = " ".join(cli("terms", "--origin", "seed", env={"COLUMNS": "200"}).stdout.split())
         for entry in SEED_TERMS:
-            assert entry["name"] in wide
+            assert " ".join(entry["name"].split()[:3]) in wide  # a long name wraps, indented
+
+    @pytest.mark.parametrize("width", ["40", "80", "100"])
+    def test_sorted_by_name_one_row_each_slug_only_when_it_differs(
+        self, cli: Invoke, width: str
+    ) -> None:
+        out = cli("terms", env={"COLUMNS": width}).stdout
+        starts = [line for line in out.splitlines() if line and line[0] not in " ("]
+        shown = [line.split("  ")[0].split(" (")[0] for line in starts[:-1]]
+        names = sorted(
+            (t["name"] for t in json.loads(cli("terms", "--json").stdout)), key=str.casefold
+        )
+        assert len(shown) == len(names)
+        assert all(name.startswith(first) for first, name in zip(shown, names, strict=True))
+        assert "FlashAttention (flash-attention)" in out  # differs from the name folded
+        assert "(latent-space)" not in out and "(chinchilla-scaling-laws)" not in out
+        if width != "40":
+            assert any(line.startswith("Alignment   ") and "Making a" in line for line in starts)
 
     def test_json_lists_seed_terms(self, cli: Invoke) -> None:
         data = json.loads(cli("terms", "--origin", "seed", "--json").stdout)
@@ -150,7 +167,7 @@ class TestSearch:
         result = cli("search", "attention", "--limit", "3")
         assert result.exit_code == 0
         assert_golden("search_attention.txt", result.stdout)
-        assert "→ genai term self-attention" in result.stdout
+        assert "→ genai term attention" in result.stdout
         forced = cli("search", "attention", "--limit", "1", env={"FORCE_COLOR": "1"})
         assert "\x1b[1;7m" in forced.stdout or "\x1b[7;1m" in forced.stdout
 
@@ -158,16 +175,61 @@ class TestSearch:
         hits = json.loads(cli("search", "image", "generation", "--json").stdout)
         assert hits[0]["slug"] in {"text-to-image-generation", "text-to-image-models"}
 
-    def test_no_match_says_so(self, cli: Invoke) -> None:
-        result = cli("search", "zzzzqqq")
+    def test_no_match_exits_1_like_grep(self, cli: Invoke) -> None:
+        result = cli("search", "qwertyx")
+        assert result.exit_code == 1
+        assert result.stdout == ""
+        assert result.stderr == "genai: nothing matches 'qwertyx'; genai terms lists every term\n"
+        as_json = cli("search", "qwertyx", "--json")
+        assert (as_json.exit_code, as_json.stdout) == (1, "[]\n")
+
+    def test_forgives_a_typo(self, cli: Invoke) -> None:
+        result = cli("search", "hallucinaton")
         assert result.exit_code == 0
-        assert "Nothing matches 'zzzzqqq'." in result.stdout
+        assert "→ genai term hallucination" in result.stdout
+        assert "showing 'hallucination'" in result.stdout
+        hits = json.loads(cli("search", "hallucinaton", "--json").stdout)
+        assert hits[0]["slug"] == "hallucination"
+
+    def test_stop_words_rank_low(self, cli: Invoke) -> None:
+        hits = json.loads(cli("search", "how", "do", "gans", "work", "--json").stdout)
+        assert all(h["kind"] != "myth" for h in hits[:3])  # "work" no longer pulls in myths
+        assert hits[0]["slug"] in {
+            "generative-adversarial-networks",
+            "generative-adversarial-network",
+        }
 
     def test_searches_myths_and_applications(self, cli: Invoke) -> None:
         slugs = [h["slug"] for h in json.loads(cli("search", "healthcare", "--json").stdout)]
         assert "healthcare" in slugs
         kinds = {h["kind"] for h in json.loads(cli("search", "creativity", "--json").stdout)}
         assert "myth" in kinds
+
+
+class TestNoDeadEnds:
+    """A name that is not found always ends with a next step (UX review, section 3)."""
+
+    @pytest.mark.parametrize(
+        ("argv", "ending"),
+        [
+            (("term", "xyzzy"), "; genai terms lists them all"),
+            (("algorithms", "lstm"), "; genai search lstm finds 2 entries"),
+            (("poem", "sonnet"), "; poems: "),
+            (("term", "embedings"), "; did you mean embedding?"),
+            (("compare", "gan", "xyzzy"), "; genai terms or genai algorithms lists them all"),
+        ],
+    )
+    def test_next_step(self, cli: Invoke, argv: tuple[str, ...], ending: str) -> None:
+        result = cli(*argv)
+        assert result.exit_code == 1
+        (line,) = result.stderr.splitlines()
+        assert ending in line
+
+    def test_unquoted_words_are_one_name(self, cli: Invoke) -> None:
+        quoted = cli("term", "zero shot learning")
+        unquoted = cli("term", "zero", "shot", "learning")
+        assert unquoted.exit_code == 0
+        assert unquoted.stdout == quoted.stdout
 
 
 class TestColour:

@@ -269,8 +269,10 @@ class TestHostileText:
         assert result.exit_code == 0
         (line,) = result.stderr.splitlines()
         assert UNSAFE.search(line) is None
-        assert "evil?]8;;x??name?.yaml:3: term 'a': unknown field ']0;t[bold]x'" in line
+        assert "evil\\x1b]8;;x\\x07\\nname\\u202e.yaml:2: term 'a': missing field 'name'" in line
         checked = cli("validate")
         assert checked.exit_code == 2
         assert UNSAFE.search(checked.stdout.replace("\n", "")) is None
-        assert len(checked.stdout.splitlines()) == 2
+        shown = "evil\\x1b]8;;x\\x07\\nname\\u202e.yaml"
+        assert f"{shown}:3: term 'a': unknown field ']0;t[bold]x'" in checked.stdout
+        assert len(checked.stdout.splitlines()) == 4  # every problem of the entry, and a summary

@@ -1,9 +1,10 @@
 """The command line: the only package importing Typer (and Click).
 
 ``app`` (in ``app.py``) holds the global options; each command group registers its
-commands onto it when imported: ``lookup`` (term, search, compare, the article),
-``study`` (quiz, stats, today) and ``decks`` (decks, validate, export). This package
-parses, calls the library and renders; it is the top of the import graph.
+commands onto it when imported: ``lookup`` (term, search, compare, the article), ``graph``,
+``study`` (quiz, learn, stats, today), ``interview`` and ``decks`` (decks, validate, export,
+import). This package parses, calls the library and renders; it is the top of the import
+graph.
 """
 
 from __future__ import annotations
@@ -19,16 +20,25 @@ from genai_cli.cli.app import _new_app, app
 # Each command group registers onto ``app`` as it is imported: this order is --help's.
 # isort: off
 from genai_cli.cli import lookup
+from genai_cli.cli import graph
 from genai_cli.cli import study
+from genai_cli.cli import interview
 from genai_cli.cli import decks
 
 # isort: on
+from typer.core import TyperCommand
+
+from genai_cli.cli.help import GenaiCommand
 from genai_cli.cli.lookup import (
     complete_algorithm,
     complete_other_algorithm,
     complete_poem,
     complete_term,
 )
+
+for _info in app.registered_commands:  # every command gets the help with examples
+    if _info.cls in (None, TyperCommand):
+        _info.cls = GenaiCommand
 
 __all__ = [
     "app",
@@ -38,6 +48,8 @@ __all__ = [
     "complete_poem",
     "complete_term",
     "decks",
+    "graph",
+    "interview",
     "lookup",
     "main",
     "study",

@@ -18,7 +18,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _new_app() -> typer.Typer:
+    from genai_cli.cli.help import GenaiGroup
+
     return typer.Typer(
+        cls=GenaiGroup,
         name="genai",
         help="A command-line reference and study tool for Generative AI.",
         add_completion=True,
@@ -48,6 +51,7 @@ def guarded(fn: F) -> F:
 
 
 show = runner.show
+show_now = runner.show_now  # interactive sessions: never through the pager
 print_json = runner.print_json
 warn = runner.warn
 
@@ -97,17 +101,32 @@ def main_callback(
             help="Also load this deck file or directory (repeatable).",
         ),
     ] = None,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Never page long output (else $GENAI_PAGER, $PAGER or less -FRX on a terminal).",
+        ),
+    ] = False,
 ) -> None:
     """A command-line reference and study tool for Generative AI."""
     _global_options["deck"] = tuple(deck or ())
+    runner.paging["enabled"] = not no_pager
     if ctx.invoked_subcommand is None:
+        from genai_cli.cli.progress import due_footer
+        from genai_cli.clock import now
         from genai_cli.views.entries import welcome
 
-        show(welcome(knowledge()))
+        kb = knowledge()
+        show(welcome(kb))
+        footer = due_footer(kb, now())
+        if footer is not None:
+            show(footer)
 
 
 SeedOption = Annotated[
-    int | None, typer.Option("--seed", help="Pick reproducibly: the same seed, the same pick.")
+    int | None,
+    typer.Option("--seed", metavar="N", help="Pick reproducibly: the same seed, the same pick."),
 ]
 
 

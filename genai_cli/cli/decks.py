@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -27,11 +28,18 @@ if TYPE_CHECKING:
 
 @app.command("decks")
 @guarded
-def decks_command(as_json: JsonOption = False) -> None:
+def decks_command(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also show where the bundled data is.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
     """List the bundled data and every deck, with entries per kind.
 
     A deck that cannot be used is marked skipped, with its first problem.
     """
+    from genai_cli.knowledge.serialize import json_path
+
     loaded, found = load_all(warn=False)
     for message in found.problems:
         warn(message)
@@ -40,11 +48,12 @@ def decks_command(as_json: JsonOption = False) -> None:
             [
                 {
                     "name": r.name,
-                    "path": r.path,
+                    "path": json_path(r.path),
                     "status": "skipped" if r.skipped else "loaded",
                     "counts": dict(r.counts),
                     "overrides": r.overrides,
                     "problems": list(r.problems),
+                    "left_out": r.left_out,
                 }
                 for r in loaded.sources
             ]
@@ -52,7 +61,14 @@ def decks_command(as_json: JsonOption = False) -> None:
         return
     from genai_cli.views.decks import decks_table
 
-    show(decks_table(loaded.sources))
+    show(decks_table(loaded.sources, verbose=verbose))
+
+
+def _painted(text: str) -> str:
+    warned = re.sub(r"(?<=:)(\s+)warning:", "\\1\x1b[1;33mwarning\x1b[0m:", text, count=1)
+    if warned != text:
+        return warned
+    return re.sub(r"^([^:\n]*:\d+):", "\x1b[1;31m\\1\x1b[0m:", text, count=1)
 
 
 def _plural(n: int, word: str) -> str:
@@ -91,8 +107,13 @@ def validate_command(
         return
     report = validate(targets.files, every.files)
     problems = (*targets.problems, *report.problems)
+    width = runner.terminal_width(sys.stdout)
+    coloured = runner.colour(sys.stdout)
     for line in (*problems, *report.warnings):
-        sys.stdout.write(runner.one_line(line) + "\n")
+        text = runner.wrap_for(runner.one_line(line), width, 4)
+        if coloured:  # as compilers do: an error's place in red, "warning" in yellow
+            text = _painted(text)
+        sys.stdout.write(text + "\n")
     checked = _plural(len(report.files), "file")
     warned = f", {_plural(len(report.warnings), 'warning')}" if report.warnings else ""
     if problems:
@@ -107,18 +128,22 @@ def export_command(
     fmt: Annotated[
         str,
         typer.Option(
-            "--format", "-f", metavar="FORMAT", help="anki (.apkg), csv, markdown or json."
+            "--format",
+            "-f",
+            metavar="anki|csv|markdown|json",
+            help="anki (.apkg), csv, markdown or json.",
         ),
     ],
     output: Annotated[
-        Path, typer.Option("--output", "-o", metavar="PATH", help="The file to write.")
+        str,
+        typer.Option("--output", "-o", metavar="PATH", help="The file to write (- for stdout)."),
     ],
     topic: Annotated[
         str,
         typer.Option(
             "--topic",
-            metavar="TOPIC",
-            help="terms, algorithms, myths or all (for json: every kind).",
+            metavar="terms|algorithms|myths|questions|cloze|all",
+            help="What to export (all, for json: every kind).",
         ),
     ] = "all",
     deck: Annotated[
@@ -145,6 +170,47 @@ def export_command(
         sources=loaded.sources,
         force=force,
     )
+    for message in result.warnings:
+        warn(message)
+    if output == "-":  # standard output holds the export itself
+        return
     from genai_cli.views.decks import exported
 
     show(exported(result.path, result.counts))
+
+
+@app.command("import")
+@guarded
+def import_command(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="An Anki package (.apkg, .colpkg), CSV (front,back[,tags]), Anki's"
+            " exported text (.txt, .tsv), Markdown (Q:/A:, C:) or a genai JSON export.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", metavar="DECK.yaml", help="The deck file to write (- for stdout)."
+        ),
+    ],
+    force: Annotated[bool, typer.Option("--force", help="Replace DECK.yaml if it exists.")] = False,
+) -> None:
+    """Turn cards from Anki, CSV or Markdown into a genai deck that passes `genai validate`.
+
+    Basic notes become interview questions, Cloze notes cloze sentences; media and note
+    types genai cannot use are skipped and counted. Bad input writes nothing (exit 2).
+    """
+    from genai_cli.formats.importer import import_file
+
+    loaded, found = load_all(warn=False)
+    known = {e.slug: e.kind for e in loaded.kb.entries()}
+    result = import_file(source, output, known, found.files, force=force)
+    if str(output) == "-":  # standard output holds the deck itself
+        return
+    from genai_cli.views.decks import imported
+
+    show(imported(result.path, result.counts, result.skipped))

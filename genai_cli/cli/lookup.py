@@ -20,6 +20,7 @@ from genai_cli.cli.app import (
     rng,
     show,
 )
+from genai_cli.errors import ExitCode
 
 if TYPE_CHECKING:
     pass
@@ -29,26 +30,35 @@ if TYPE_CHECKING:
 @guarded
 def term_command(
     name: Annotated[
-        str,
+        list[str],
         typer.Argument(
-            metavar="NAME",
-            help="Slug, name, alias or acronym, e.g. latent-space.",
+            metavar="NAME...",
+            help="A name, alias or acronym, quoted or not: latent-space, zero shot learning.",
             autocompletion=complete_term,
         ),
     ],
     as_json: JsonOption = False,
 ) -> None:
     """Look up a term by name, slug, alias or acronym."""
-    runner.term(name, as_json=as_json, deck_options=deck_options())
+    runner.term(" ".join(name), as_json=as_json, deck_options=deck_options())
 
 
 @app.command("terms")
 @guarded
 def terms_command(
-    tag: Annotated[str | None, typer.Option("--tag", help="Only terms with this tag.")] = None,
+    tag: Annotated[
+        str | None,
+        typer.Option(
+            "--tag", metavar="TAG", help="Only terms with this tag.", autocompletion=complete_tag
+        ),
+    ] = None,
     origin: Annotated[
         str | None,
-        typer.Option("--origin", help="Only terms from the article (seed) or added (extended)."),
+        typer.Option(
+            "--origin",
+            metavar="seed|extended",
+            help="Only terms from the article (seed) or written for genai (extended).",
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -75,15 +85,16 @@ def search_command(
         typer.Argument(metavar="WORDS...", help="Words to look for (the first 32 distinct ones)."),
     ],
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, help="At most this many results.")
+        int, typer.Option("--limit", "-n", min=1, metavar="N", help="At most this many results.")
     ] = 10,
     as_json: JsonOption = False,
 ) -> None:
-    """Search terms, algorithms, concepts, applications and myths."""
+    """Search terms, algorithms, concepts, applications and myths; exit 1 if nothing matches."""
     from genai_cli.reference.lookup import command_for, query_words
 
     text = " ".join(query)
-    hits = runner.search(text, limit, deck_options())
+    found = runner.search(text, limit, deck_options())
+    hits = found.hits
     if as_json:
         print_json(
             [
@@ -98,49 +109,112 @@ def search_command(
                 for h in hits
             ]
         )
+        if not hits:
+            raise typer.Exit(ExitCode.NOT_FOUND)
         return
+    if not hits:
+        from genai_cli.errors import NotFoundError
+
+        raise NotFoundError(f"nothing matches {text!r}", hint="genai terms lists every term")
     from genai_cli.views.entries import search_results
 
-    show(search_results(text, hits, query_words(text)))
+    shown = found.corrected or text
+    show(search_results(text, hits, query_words(shown), corrected=found.corrected))
 
 
 # --- compare, algorithms and the rest of the article ---------------------------
 
 
-def _complete(plural: str, incomplete: str, given: Any = ()) -> list[str]:
-    """Slugs of ``plural`` entries starting with ``incomplete``, except those ``given``.
+def completions(entries: Any, incomplete: str) -> list[str]:
+    """What a learner may type for ``entries``: slugs, aliases and one-word names.
+
+    Matched case-insensitively (``ra`` offers ``RAG``), each form once, sorted; a name
+    of several words is offered as its slug, since a shell word has no spaces. With
+    nothing typed, just the slugs, one per entry.
+    """
+    from genai_cli.knowledge.model import names_of
+    from genai_cli.knowledge.names import normalize
+
+    if not incomplete:  # nothing typed yet: one candidate per entry
+        return [e.slug for e in entries]
+    wanted = incomplete.casefold()
+    folded = normalize(incomplete)
+    found: dict[str, str] = {}
+    for entry in entries:
+        for form in names_of(entry):
+            if " " in form:
+                if folded and normalize(form).startswith(folded):
+                    found.setdefault(entry.slug.casefold(), entry.slug)
+            elif form.casefold().startswith(wanted):
+                found.setdefault(form.casefold(), form)
+    return sorted(found.values(), key=str.casefold)
+
+
+def _complete(plurals: tuple[str, ...], incomplete: str, given: Any = ()) -> list[str]:
+    """Names of ``plurals`` entries starting with ``incomplete``, except those ``given``.
 
     Runs inside the user's shell on every Tab: it must never raise, and never print
     (a broken deck's warning would land in the middle of the command line).
     """
     try:
-        entries = load_all(warn=False)[0].kb.of_kind(plural)
+        kb = load_all(warn=False)[0].kb
+        entries = tuple(e for plural in plurals for e in kb.of_kind(plural))
         if given:
             from genai_cli.reference.lookup import Index
 
-            index = Index(entries, plural)
-            named = {index.find(str(name)) for name in given}
+            named = set()
+            for plural in plurals:
+                index = Index(kb.of_kind(plural), plural)
+                named |= {index.find(str(name)) for name in given}
             entries = tuple(e for e in entries if e not in named)
-        return [e.slug for e in entries if e.slug.startswith(incomplete)]
+        return completions(entries, incomplete)
+    except Exception:
+        return []
+
+
+def complete_myth(incomplete: str) -> list[str]:
+    """Myth numbers and slugs."""
+    try:
+        myths = load_all(warn=False)[0].kb.myths
+        numbers = [str(i) for i in range(1, len(myths) + 1) if str(i).startswith(incomplete)]
+        return numbers + completions(myths, incomplete)
+    except Exception:
+        return []
+
+
+def complete_concept(incomplete: str) -> list[str]:
+    return _complete(("concepts",), incomplete)
+
+
+def complete_application(incomplete: str) -> list[str]:
+    return _complete(("applications",), incomplete)
+
+
+def complete_tag(incomplete: str) -> list[str]:
+    """Tags of terms, for --tag."""
+    try:
+        kb = load_all(warn=False)[0].kb
+        tags = sorted({t for term in kb.terms for t in term.tags})
+        return [t for t in tags if t.startswith(incomplete.casefold())]
     except Exception:
         return []
 
 
 def complete_term(incomplete: str) -> list[str]:
-    return _complete("terms", incomplete)
+    return _complete(("terms",), incomplete)
 
 
 def complete_algorithm(incomplete: str) -> list[str]:
-    return _complete("algorithms", incomplete)
+    return _complete(("algorithms",), incomplete)
 
 
 def complete_other_algorithm(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Algorithms not yet named on the command line."""
-    return _complete("algorithms", incomplete, ctx.params.get("names") or ())
+    """Terms and algorithms not yet named on the command line (compare takes both)."""
+    return _complete(("terms", "algorithms"), incomplete, ctx.params.get("names") or ())
 
 
 def complete_poem(incomplete: str) -> list[str]:
-    return _complete("poems", incomplete)
+    return _complete(("poems",), incomplete)
 
 
 @app.command("compare")
@@ -149,27 +223,27 @@ def compare_command(
     names: Annotated[
         list[str] | None,
         optional_name(
-            "ALGORITHM...",
-            "Two or more algorithms: slug, name, alias or acronym (gan, vae, diffusion).",
+            "NAME...",
+            "Two to four terms or algorithms: name, alias or acronym (gan vae, gpt bert).",
             complete_other_algorithm,
         ),
     ] = None,
     every: Annotated[bool, typer.Option("--all", help="Compare every algorithm.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Compare algorithms side by side, and what their stated complexities mean."""
-    from genai_cli.reference.compare import select_algorithms
+    """How terms or algorithms differ, point by point, and how their costs grow."""
+    from genai_cli.reference.compare import select_comparison
 
     kb = knowledge()
-    algorithms = select_algorithms(kb, names or [], everything=every)
+    comparison = select_comparison(kb, names or [], everything=every)
     if as_json:
         from genai_cli.reference.compare import compare_to_json
 
-        print_json(compare_to_json(algorithms))
+        print_json(compare_to_json(comparison))
         return
     from genai_cli.views.compare import compare_view
 
-    show(compare_view(algorithms, kb))
+    show(compare_view(comparison, kb))
 
 
 @app.command("algorithms")
@@ -195,9 +269,10 @@ def algorithms_command(
 
         show(algorithms_table(kb.algorithms))
         return
-    from genai_cli.reference.lookup import Index
+    from genai_cli.reference.lookup import Index, next_step_on_miss
 
-    algorithm = Index(kb.algorithms, "algorithm").resolve(name)
+    with next_step_on_miss(kb, name, "algorithm"):
+        algorithm = Index(kb.algorithms, "algorithm").resolve(name)
     if as_json:
         print_json(algorithm_to_json(algorithm))
         return
@@ -230,7 +305,9 @@ def _article_output(
 def myths_command(
     which: Annotated[
         str | None,
-        optional_name("[N|SLUG]", "Show one: its number in the list (1, 2 …) or its slug."),
+        optional_name(
+            "[N|SLUG]", "Show one: its number in the list (1, 2 …) or its slug.", complete_myth
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -241,7 +318,10 @@ def myths_command(
     if which is None:
         _article_output(kb, as_json, "myths_view", entries=kb.myths)
         return
-    myth = find_myth(kb, which)
+    from genai_cli.reference.lookup import next_step_on_miss
+
+    with next_step_on_miss(kb, which, "myth"):
+        myth = find_myth(kb, which)
     _article_output(kb, as_json, "myth_panel", myth, kb.myths.index(myth) + 1, entry=myth)
 
 
@@ -250,7 +330,9 @@ def myths_command(
 def concepts_command(
     name: Annotated[
         str | None,
-        optional_name("[NAME]", "Show one section: slug or name (gan, vae, transformer)."),
+        optional_name(
+            "[NAME]", "Show one section: slug or name (gan, vae, transformer).", complete_concept
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -262,7 +344,10 @@ def concepts_command(
         core = core_models(kb)
         _article_output(kb, as_json, "concepts_view", core, other_sections(kb), entries=kb.concepts)
         return
-    concept = loose_find(kb.concepts, name, "concept")
+    from genai_cli.reference.lookup import next_step_on_miss
+
+    with next_step_on_miss(kb, name, "concept"):
+        concept = loose_find(kb.concepts, name, "concept")
     _article_output(kb, as_json, "concept_panel", concept, entry=concept)
 
 
@@ -270,7 +355,10 @@ def concepts_command(
 @guarded
 def apps_command(
     name: Annotated[
-        str | None, optional_name("[NAME]", "Show one application: slug or name (healthcare).")
+        str | None,
+        optional_name(
+            "[NAME]", "Show one application: slug or name (healthcare).", complete_application
+        ),
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -281,7 +369,10 @@ def apps_command(
     if name is None:
         _article_output(kb, as_json, "apps_view", kb.applications, entries=kb.applications)
         return
-    application = loose_find(kb.applications, name, "application")
+    from genai_cli.reference.lookup import next_step_on_miss
+
+    with next_step_on_miss(kb, name, "application"):
+        application = loose_find(kb.applications, name, "application")
     _article_output(kb, as_json, "app_panel", application, entry=application)
 
 
@@ -305,7 +396,10 @@ def quote_command(
     if every:
         _article_output(kb, as_json, "quotes_view", kb.quotes, entries=kb.quotes)
         return
-    quote = loose_find(kb.quotes, name, "quote") if name else pick(kb.quotes, rng(seed))
+    from genai_cli.reference.lookup import next_step_on_miss
+
+    with next_step_on_miss(kb, name or "", "quote"):
+        quote = loose_find(kb.quotes, name, "quote") if name else pick(kb.quotes, rng(seed))
     _article_output(kb, as_json, "quote_view", quote, entry=quote)
 
 
@@ -332,5 +426,8 @@ def poem_command(
         _article_output(kb, as_json, "poems_view", kb.poems, entries=kb.poems)
         return
     wanted = " ".join(title or [])
-    poem = loose_find(kb.poems, wanted, "poem") if wanted.strip() else pick(kb.poems, rng(seed))
+    from genai_cli.reference.lookup import next_step_on_miss
+
+    with next_step_on_miss(kb, wanted, "poem"):
+        poem = loose_find(kb.poems, wanted, "poem") if wanted.strip() else pick(kb.poems, rng(seed))
     _article_output(kb, as_json, "poem_view", poem, entry=poem)

@@ -1,4 +1,4 @@
-"""Study commands: quiz, stats and today."""
+"""Study commands: quiz, learn, stats and today."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from genai_cli import runner
 from genai_cli.cli.app import (
     JsonOption,
     app,
@@ -15,22 +14,90 @@ from genai_cli.cli.app import (
     knowledge,
     print_json,
     show,
+    show_now,
+)
+from genai_cli.cli.lookup import complete_term
+from genai_cli.cli.progress import (
+    LEECH_SETTING,
+    NEW_PER_DAY_SETTING,
+    due_line,
+    leech_threshold,
+    progress_store,
+    setting,
 )
 from genai_cli.clock import local_zone
 from genai_cli.clock import now as clock_now
 
 if TYPE_CHECKING:
-    pass
+    from datetime import datetime
+
+    from genai_cli.knowledge.model import KnowledgeBase
 
 
-def _progress_store(now: Any) -> Any:
-    """The progress database; a corrupt one moved aside is reported on stderr."""
-    from genai_cli.study.store import default_path, open_store
+def _choose(
+    kb: KnowledgeBase,
+    refs: list[Any],
+    store: Any,
+    states: dict[str, Any],
+    now: datetime,
+    *,
+    count: int,
+    seed: object,
+    due: bool,
+    new: int | None,
+    leeches: bool,
+    threshold: int,
+) -> list[Any]:
+    """The cards to ask: leeches set aside, new cards in prerequisite order and within
+    today's allowance. None to ask: an empty list, after saying why."""
+    from genai_cli.study import selection
+    from genai_cli.views import plan as render_plan
+    from genai_cli.views import quiz as render_quiz
 
-    store = open_store(default_path(), now)
-    for notice in store.notices:
-        runner.tell(notice)
-    return store
+    reviews = store.reviews()
+    per_day = setting(NEW_PER_DAY_SETTING, selection.NEW_PER_DAY)
+    left_today = max(0, per_day - selection.new_cards_today(reviews, now, local_zone()))
+    cap = left_today if new is None else min(new, left_today)
+    picked = selection.select(
+        refs,
+        states,
+        now,
+        count=count,
+        seed=seed,
+        due_only=due,
+        new_cap=cap,
+        prerequisites=selection.prerequisite_map(kb),
+        known=selection.known_slugs(reviews),
+        leech_threshold=threshold,
+        leeches_only=leeches,
+    )
+    daily_cap = picked.capped > 0 and (new is None or left_today < new)
+    if picked.cards:
+        if daily_cap:
+            show_now(render_plan.daily_cap_note(per_day, NEW_PER_DAY_SETTING, done=False))
+        return list(picked.cards)
+    next_due = selection.next_due(refs, states, threshold)
+    if leeches:
+        show_now(render_plan.no_leeches(threshold))
+    elif due or not (daily_cap or picked.locked):
+        show_now(render_quiz.nothing_to_ask(next_due, now, due))
+    else:
+        show_now(render_plan.nothing_new_left(next_due, now))
+        if daily_cap:
+            show_now(render_plan.daily_cap_note(per_day, NEW_PER_DAY_SETTING, done=True))
+        else:
+            show_now(render_plan.locked_note(picked.locked))
+    return []
+
+
+def _confirm(question: str) -> bool:
+    """Ask ``question`` [y/N] on stdout; only y or yes is yes (end of input is no).
+
+    Ctrl-C raises KeyboardInterrupt: the error boundary makes it exit 130.
+    """
+    sys.stdout.write(f"{question} [y/N]: ")
+    sys.stdout.flush()
+    return sys.stdin.readline().strip().casefold() in ("y", "yes")
 
 
 @app.command("quiz")
@@ -40,7 +107,9 @@ def quiz_command(
     topic: Annotated[
         str,
         typer.Option(
-            "--topic", metavar="terms|algorithms|myths|all", help="What to be asked about."
+            "--topic",
+            metavar="terms|algorithms|myths|questions|cloze|all",
+            help="What to be asked about.",
         ),
     ] = "all",
     count: Annotated[
@@ -63,34 +132,162 @@ def quiz_command(
     plain: Annotated[
         bool, typer.Option("--plain", help="Plain lines: numbered options, one line per answer.")
     ] = False,
+    tag: Annotated[
+        str | None,
+        typer.Option("--tag", metavar="TAG", help="Only cards of entries with this tag."),
+    ] = None,
+    deck: Annotated[
+        str | None,
+        typer.Option(
+            "--deck",
+            metavar="NAME",
+            help="Only cards from this deck: a name `genai decks` shows, or bundled.",
+        ),
+    ] = None,
+    leeches: Annotated[
+        bool,
+        typer.Option("--leeches", help="Only leeches: cards missed so often they are set aside."),
+    ] = False,
+    leech_limit: Annotated[
+        int | None,
+        typer.Option(
+            "--leech-threshold",
+            metavar="N",
+            min=1,
+            help=f"Misses that make a card a leech (default 8, or {LEECH_SETTING}).",
+        ),
+    ] = None,
 ) -> None:
-    """Quiz yourself: cards due for review first, then new ones; every answer is kept."""
+    """Quiz yourself: cards due for review first, then new ones; every answer is kept.
+
+    New cards come in the order understanding needs (prerequisites first), at most
+    20 a day (GENAI_NEW_PER_DAY).
+    """
     import random
 
     from genai_cli.errors import Interrupted
+    from genai_cli.study import cards as cards_topics
     from genai_cli.study import selection, session
-    from genai_cli.study.questions import QuestionMaker, candidates
+    from genai_cli.study.questions import MYTH_OR_FACT, QuestionMaker, candidates
+    from genai_cli.views import plan as render_plan
     from genai_cli.views import quiz as render_quiz
     from genai_cli.views.prompts import make_asker
 
     kb = knowledge()
-    refs = candidates(kb, topic, mode)
+    maker = QuestionMaker(kb)
+    if topic in cards_topics.CARD_TOPICS:  # interview questions and cloze, as cards
+        refs = cards_topics.candidates(kb, topic)
+        maker = cards_topics.StudyMaker(kb)
+    else:
+        refs = candidates(kb, topic, mode)
+    refs = selection.filter_refs(refs, kb, tag=tag, deck=deck)
     chosen_seed: object = seed if seed is not None else random.SystemRandom().getrandbits(64)
     now = clock_now()
-    with _progress_store(now) as store:
+    threshold = leech_threshold(leech_limit)  # also session.run's, to announce a new leech
+    with progress_store(now) as store:
+        store.check_writable()  # before the first question, not after its answer
         states = store.cards()
-        cards = selection.plan(
-            refs, states, now, count=count, seed=chosen_seed, due_only=due, new_cap=new
+        cards = _choose(
+            kb,
+            refs,
+            store,
+            states,
+            now,
+            count=count,
+            seed=chosen_seed,
+            due=due,
+            new=new,
+            leeches=leeches,
+            threshold=threshold,
         )
         if not cards:
-            show(render_quiz.nothing_to_ask(selection.next_due(refs, states), now, due))
             return
-        asker = make_asker(show, plain=plain)
+        if mode == "typed" and any(c.kind == MYTH_OR_FACT for c in cards):
+            show_now(render_plan.typed_myths_note())
+        asker = make_asker(show_now, plain=plain)
+        summary = session.run(maker, cards, asker, store, clock_now, seed=chosen_seed)
+    if summary.stopped == "interrupted":
+        kept = len(summary.answered)
+        raise Interrupted(f"interrupted; {kept} answer{'s' if kept != 1 else ''} kept")
+    show_now(render_quiz.summary_view(summary, clock_now()))
+
+
+@app.command("learn")
+@guarded
+def learn_command(
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="TERM",
+            help="The term to reach: slug, name, alias or acronym, e.g. perplexity.",
+            autocompletion=complete_term,
+        ),
+    ],
+    *,
+    mode: Annotated[
+        str,
+        typer.Option(
+            "--mode", metavar="choice|typed|flashcard|mixed", help="How each step is asked."
+        ),
+    ] = "mixed",
+    include_known: Annotated[
+        bool, typer.Option("--all", help="Also ask the prerequisites you already know.")
+    ] = False,
+    seed: Annotated[
+        str | None,
+        typer.Option("--seed", metavar="S", help="Reproducible questions and option order."),
+    ] = None,
+    plain: Annotated[
+        bool, typer.Option("--plain", help="Plain lines: numbered options, one line per answer.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Study the path to one term: its prerequisites in order, each shown then asked, then
+    the term itself. Answers are kept like any quiz's."""
+    import random
+
+    from genai_cli.paths import progress_db
+    from genai_cli.reference.lookup import term_index
+    from genai_cli.study.learn import path_cards, study_path
+    from genai_cli.study.selection import known_slugs
+
+    kb = knowledge()
+    target = term_index(kb).resolve(name)
+    now = clock_now()
+    known: set[str] = set()
+    if progress_db().exists():  # showing the path creates no database
+        with progress_store(now) as store:
+            known = known_slugs(store.reviews())
+    steps = study_path(kb, target, known)
+    if as_json:
+        print_json([{"slug": s.term.slug, "name": s.term.name, "known": s.known} for s in steps])
+        return
+    chosen_seed: object = seed if seed is not None else random.SystemRandom().getrandbits(64)
+    cards = path_cards(kb, steps, mode=mode, seed=chosen_seed, include_known=include_known)
+    from genai_cli.errors import Interrupted
+    from genai_cli.study import session
+    from genai_cli.study.learn import Introducing
+    from genai_cli.study.questions import QuestionMaker
+    from genai_cli.views import quiz as render_quiz
+    from genai_cli.views.learn import path_view, step_card
+    from genai_cli.views.prompts import make_asker
+
+    show_now(path_view(steps, len(cards)))
+    order = {c.slug: n for n, c in enumerate(cards, 1)}
+
+    def introduce(slug: str) -> None:
+        term = kb.get(slug)
+        if term is not None:
+            show_now(step_card(term, order[slug], len(cards)))
+
+    with progress_store(now) as store:
+        store.check_writable()  # before the first step, not after its answer
+        asker = Introducing(make_asker(show_now, plain=plain), introduce)
         summary = session.run(QuestionMaker(kb), cards, asker, store, clock_now, seed=chosen_seed)
     if summary.stopped == "interrupted":
         kept = len(summary.answered)
         raise Interrupted(f"interrupted; {kept} answer{'s' if kept != 1 else ''} kept")
-    show(render_quiz.summary_view(summary, clock_now()))
+    show_now(render_quiz.summary_view(summary, clock_now()))
 
 
 @app.command("stats")
@@ -110,17 +307,21 @@ def stats_command(
         if not progress_db().exists():
             sys.stdout.write("No progress to reset.\n")
             return
-        if not yes:
-            typer.confirm("Forget all quiz progress? A backup copy is kept.", abort=True)
-        with _progress_store(now) as store:
+        if not yes and not _confirm("Forget all quiz progress? A backup copy is kept."):
+            sys.stdout.write("Nothing changed.\n")  # the user said no: not a failure
+            return
+        with progress_store(now) as store:
             backup = store.reset(now)
         sys.stdout.write(f"Progress reset; the old progress is kept in {display_path(backup)}\n")
         return
     from genai_cli.study.stats import compute, to_json
 
     kb = knowledge()
-    with _progress_store(now) as store:
-        stats = compute(kb, store.cards(), store.reviews(), now, tz=local_zone())
+    threshold = leech_threshold()
+    with progress_store(now) as store:
+        stats = compute(
+            kb, store.cards(), store.reviews(), now, tz=local_zone(), leech_threshold=threshold
+        )
     if as_json:
         print_json(to_json(stats))
         return
@@ -139,11 +340,13 @@ def today_command(as_json: JsonOption = False) -> None:
     kb = knowledge()
     now = clock_now()
     zone = local_zone()
-    states = {}
+    states: dict[str, Any] = {}
+    reviews: list[Any] = []
     if progress_db().exists():  # looking at a term creates no database
-        with _progress_store(now) as store:
+        with progress_store(now) as store:
             states = store.cards()
-    pick = term_of_the_day(kb, states, now, tz=zone)
+            reviews = store.reviews()
+    pick = term_of_the_day(kb, states, now, tz=zone, reviews=reviews)
     if as_json:
         from genai_cli.knowledge.serialize import entry_to_json
 
@@ -157,4 +360,5 @@ def today_command(as_json: JsonOption = False) -> None:
         return
     from genai_cli.views.stats import today_view
 
-    show(today_view(pick, kb, now.astimezone(zone).date()))
+    footer = due_line(kb, states, now) if states else None
+    show(today_view(pick, kb, now.astimezone(zone).date(), footer))

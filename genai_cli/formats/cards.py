@@ -6,9 +6,17 @@ import re
 from dataclasses import dataclass
 
 from genai_cli.knowledge.loader import deck_name
-from genai_cli.knowledge.model import Algorithm, Entry, KnowledgeBase, Myth, Term
+from genai_cli.knowledge.model import (
+    Algorithm,
+    Cloze,
+    Entry,
+    KnowledgeBase,
+    Myth,
+    Question,
+    Term,
+)
 
-CARD_KINDS = ("terms", "algorithms", "myths")
+CARD_KINDS = ("terms", "algorithms", "myths", "questions", "cloze")
 
 
 @dataclass(frozen=True)
@@ -21,6 +29,8 @@ class Card:
     back: str
     source: str
     tags: tuple[str, ...]
+    points: tuple[str, ...] = ()  # a question's key points
+    level: str = ""  # a question's level
 
 
 def anki_tag(tag: str) -> str:
@@ -42,8 +52,31 @@ def _provenance(entry: Entry) -> str:
     return " · ".join(parts)
 
 
+def key_points(points: tuple[str, ...]) -> str:
+    """A question's key points as text lines under the answer."""
+    return "Key points:\n" + "\n".join(f"- {p}" for p in points) if points else ""
+
+
 def card_for(entry: Entry) -> Card:
-    """The flashcard for a term, algorithm or myth."""
+    """The flashcard for a term, algorithm, myth, question or cloze sentence.
+
+    A cloze card's front is its text with the ``{{...}}`` deletions, its back the
+    sentence filled in; a question's back is its model answer (key points apart).
+    """
+    tags = tuple(t for t in (anki_tag(x) for x in entry.tags) if t)
+    if isinstance(entry, Question):
+        return Card(
+            entry.kind,
+            entry.slug,
+            entry.question,
+            entry.answer,
+            _provenance(entry),
+            tags,
+            entry.points,
+            entry.level or "",
+        )
+    if isinstance(entry, Cloze):
+        return Card(entry.kind, entry.slug, entry.text, entry.label, _provenance(entry), tags)
     if isinstance(entry, Term):
         front, back = entry.name, entry.definition
     elif isinstance(entry, Algorithm):
@@ -60,7 +93,6 @@ def card_for(entry: Entry) -> Card:
         front, back = f"Myth or fact? {entry.myth}", f"Myth. {entry.fact}"
     else:
         raise TypeError(f"no card for a {entry.kind}")
-    tags = tuple(t for t in (anki_tag(x) for x in entry.tags) if t)
     return Card(entry.kind, entry.slug, front, back, _provenance(entry), tags)
 
 

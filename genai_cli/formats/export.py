@@ -8,6 +8,8 @@ imported only when an Anki package is written.
 from __future__ import annotations
 
 import os
+import stat
+import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,14 +20,16 @@ from genai_cli.errors import NotFoundError, OutputError, UsageError
 from genai_cli.formats.anki import write_anki
 from genai_cli.formats.cards import CARD_KINDS, cards
 from genai_cli.formats.csvfile import to_csv
-from genai_cli.formats.jsondeck import to_json
+from genai_cli.formats.jsondeck import deck_limits_exceeded, to_json
 from genai_cli.formats.markdown import to_markdown
 from genai_cli.knowledge.loader import BUNDLED, DeckReport
 from genai_cli.knowledge.model import KINDS, KnowledgeBase
-from genai_cli.paths import display_path
+from genai_cli.paths import display_path, expand_user
+
+STDOUT = "-"
 
 FORMATS = ("anki", "csv", "markdown", "json")
-TOPICS = ("terms", "algorithms", "myths", "all")
+TOPICS = ("terms", "algorithms", "myths", "questions", "cloze", "all")
 
 
 def kinds_for(topic: str, fmt: str) -> tuple[str, ...]:
@@ -43,8 +47,8 @@ def _names_deck(report: DeckReport, name: str) -> bool:
     if report.name == BUNDLED:
         return False
     try:
-        return Path(name).expanduser().resolve() == Path(report.path).resolve()
-    except OSError:
+        return expand_user(Path(name)).resolve() == Path(report.path).resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
         return False
 
 
@@ -101,16 +105,58 @@ def _publish(temporary: Path, target: Path, force: bool) -> None:
         os.replace(temporary, target)
 
 
+_NOT_FILES = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _existing_mode(target: Path, shown: str) -> int | None:
+    """The mode of what is at ``target`` itself (a link is not followed), None if nothing.
+
+    A directory, device, FIFO or socket is refused whatever ``--force`` says: renaming a
+    file over ``/dev/null`` would replace the device for every program on the machine.
+    """
+    try:
+        mode = target.lstat().st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OutputError(f"cannot write {shown}: {exc.strerror or exc}") from None
+    for test, what in _NOT_FILES:
+        if test(mode):
+            raise OutputError(
+                f"cannot write {shown}: it is {what}, not a file; name a file to create,"
+                f" or {STDOUT} for standard output"
+            )
+    return mode
+
+
+def write_stdout(produce: Callable[[Path], None]) -> None:
+    """Produce the export into a private temporary file, then copy it to standard output."""
+    with tempfile.TemporaryDirectory(prefix="genai-export-") as directory:
+        temporary = Path(directory) / "export"
+        produce(temporary)
+        out = sys.stdout.buffer
+        with temporary.open("rb") as handle:
+            while chunk := handle.read(1 << 16):
+                out.write(chunk)
+        out.flush()
+
+
 def write_atomically(target: Path, produce: Callable[[Path], None], *, force: bool) -> None:
     """Write through a temporary file in the target's directory, then an atomic rename.
 
     An existing file is left alone unless ``force``; every failure is an OutputError.
     """
     shown = display_path(target)
-    if target.is_dir():
-        raise OutputError(f"cannot write {shown}: it is a directory")
-    if not force and (target.exists() or target.is_symlink()):
-        raise OutputError(f"{shown} already exists; add --force to replace it")
+    mode = _existing_mode(target, shown)
+    if mode is not None and not force:
+        link = " (a symbolic link)" if stat.S_ISLNK(mode) else ""
+        raise OutputError(f"{shown} already exists{link}; add --force to replace it")
     try:
         handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
@@ -119,9 +165,12 @@ def write_atomically(target: Path, produce: Callable[[Path], None], *, force: bo
     temporary = Path(name)
     try:
         produce(temporary)
-        mask = os.umask(0)
-        os.umask(mask)
-        temporary.chmod(0o666 & ~mask)
+        if mode is not None and stat.S_ISREG(mode):
+            temporary.chmod(stat.S_IMODE(mode))  # --force keeps the file's permissions
+        else:
+            mask = os.umask(0)
+            os.umask(mask)
+            temporary.chmod(0o666 & ~mask)
         _publish(temporary, target, force)
     except FileExistsError:
         raise OutputError(f"{shown} already exists; add --force to replace it") from None
@@ -137,13 +186,14 @@ class Exported:
 
     path: str
     counts: dict[str, int]
+    warnings: tuple[str, ...] = ()
 
 
 def export(
     kb: KnowledgeBase,
     *,
     fmt: str,
-    output: Path,
+    output: Path | str,
     topic: str = "all",
     decks: Sequence[str] = (),
     sources: Sequence[DeckReport] = (),
@@ -157,10 +207,21 @@ def export(
     counts = {k: len(chosen.of_kind(k)) for k in kinds if chosen.of_kind(k)}
     if not counts:
         raise NotFoundError("nothing to export with these filters")
-    output = output.expanduser()
+    if not str(output).strip():
+        raise UsageError("--output needs a file name, or - for standard output")
+    to_stdout = str(output) == STDOUT
+    output = expand_user(Path(output))
     produce: Callable[[Path], None]
+    warnings: tuple[str, ...] = ()
     if fmt == "json":
-        produce = _text_writer(to_json(chosen, kinds))
+        text = to_json(chosen, kinds)
+        too_large = deck_limits_exceeded(text)
+        if too_large:
+            warnings = (
+                f"genai will not load this export as a deck: {too_large}; export less"
+                " at a time with --topic or --deck",
+            )
+        produce = _text_writer(text)
     elif fmt == "csv":
         produce = _text_writer(to_csv(cards(chosen)))
     elif fmt == "markdown":
@@ -171,5 +232,8 @@ def export(
         def produce(path: Path) -> None:
             write_anki(items, path)
 
+    if to_stdout:
+        write_stdout(produce)
+        return Exported(STDOUT, counts, warnings)
     write_atomically(output, produce, force=force)
-    return Exported(display_path(output), counts)
+    return Exported(display_path(output), counts, warnings)

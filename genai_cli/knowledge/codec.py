@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import zlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
-from genai_cli.knowledge.model import KINDS, Complexity, Entry, Factor, KnowledgeBase, Source
+from genai_cli.knowledge.model import (
+    KINDS,
+    Complexity,
+    Contrast,
+    Entry,
+    Factor,
+    KnowledgeBase,
+    Point,
+    Source,
+)
 from genai_cli.knowledge.schema import Parsed
 
 T = TypeVar("T")
@@ -108,11 +116,30 @@ def _complexity_in(value: Any) -> Complexity:
     return Complexity(_text(value[0]), tuple(factors))
 
 
+def _points_out(value: tuple[Point, ...]) -> Any:
+    return [[p.aspect, list(p.values)] for p in value]
+
+
+def _points_in(value: Any) -> tuple[Point, ...]:
+    _need(isinstance(value, list))
+    points = []
+    for p in value:
+        _need(isinstance(p, list) and len(p) == 2)
+        points.append(Point(_text(p[0]), _texts(p[1])))
+    return tuple(points)
+
+
+_Nested = dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]]
+
 # Entry fields holding model objects rather than text, numbers or tuples of text.
-_NESTED: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
+_NESTED: _Nested = {
     "source": (_source_out, _source_in),
     "complexity": (_complexity_out, _complexity_in),
 }
+# Per kind: a contrast's points are Point objects, while a question's points are plain
+# text and are checked as such.
+_NESTED_OF: dict[type[Entry], _Nested] = {cls: _NESTED for cls in KINDS.values()}
+_NESTED_OF[Contrast] = {**_NESTED, "points": (_points_out, _points_in)}
 
 # How a field is checked and rebuilt, by its annotation. A kind added to the model with
 # a field of another type needs a line here (tests/test_cache_safety.py checks every kind).
@@ -143,10 +170,11 @@ class _Plan:
     def __init__(self, cls: type[Entry]) -> None:
         self.names = field_names(cls)
         self.by_type: dict[str, list[int]] = {_TEXT: [], _MAYBE_TEXT: [], _INT: [], _TEXTS: []}
-        self.nested: list[tuple[int, Callable[[Any], Any]]] = []
+        self.nested: list[tuple[int, Callable[[Any], Any], Callable[[Any], Any]]] = []
+        nested = _NESTED_OF[cls]
         for i, f in enumerate(dataclasses.fields(cls)):
-            if f.name in _NESTED:
-                self.nested.append((i, _NESTED[f.name][1]))
+            if f.name in nested:
+                self.nested.append((i, nested[f.name][0], nested[f.name][1]))
             else:
                 annotation = f.type if isinstance(f.type, str) else getattr(f.type, "__name__", "")
                 self.by_type[_BY_ANNOTATION[annotation]].append(i)
@@ -168,8 +196,8 @@ def encode_row(entry: Entry) -> list[Any]:
     plan = _plan(type(entry))
     values = entry.__dict__
     row = [values[name] for name in plan.names]
-    for i, _back in plan.nested:
-        row[i] = _NESTED[plan.names[i]][0](row[i])
+    for i, out, _back in plan.nested:
+        row[i] = out(row[i])
     return row
 
 
@@ -203,7 +231,7 @@ def decode_row(cls: type[Entry], names: Sequence[str], row: Any, places: Places 
     if type(row) is not list or len(row) != len(plan.names):
         raise BadRecord("row")
     _check_plain(plan, row)
-    for i, back in plan.nested:
+    for i, _out, back in plan.nested:
         row[i] = back(row[i])
     if places:
         for i in plan.paths:
@@ -329,108 +357,47 @@ class ParsedCodec:
     """What one file parsed into (genai_cli.knowledge.loader.parse_file)."""
 
     def encode(self, value: Parsed) -> bytes:
-        return dumps([value.path, encode_entries(value.entries), list(value.problems)])
+        broken = [list(group) for group in value.broken]
+        return dumps([value.path, encode_entries(value.entries), list(value.problems), broken])
 
     def decode(self, data: bytes | memoryview, places: Places) -> Parsed:
-        path, entries, problems = loads(data)
+        found = loads(data)
+        _need(isinstance(found, list) and len(found) == 4)
+        path, entries, problems, broken = found
+        _need(isinstance(path, str) and isinstance(broken, list))
+        _need(all(isinstance(g, list) and all(isinstance(m, str) for m in g) for g in broken))
         return Parsed(
-            relocate(path, places), decode_entries(entries, places), relocate(problems, places)
+            relocate(path, places),
+            decode_entries(entries, places),
+            relocate(problems, places),
+            relocate(broken, places),
         )
 
 
 class ReportsCodec:
     """Warnings and deck reports (loader.DeckReport, given as ``report``), as stored
-    beside the knowledge base; each report is (name, path, counts, overrides, problems)."""
+    beside the knowledge base; each report is (name, path, counts, overrides, problems,
+    left_out)."""
 
     def __init__(self, report: Callable[..., Any]) -> None:
         self.report = report
 
     def encode(self, value: tuple[Sequence[str], Sequence[Any]]) -> bytes:
         warnings, reports = value
-        rows = [[r.name, r.path, dict(r.counts), r.overrides, list(r.problems)] for r in reports]
+        rows = [
+            [r.name, r.path, dict(r.counts), r.overrides, list(r.problems), r.left_out]
+            for r in reports
+        ]
         return dumps([list(warnings), rows])
 
     def decode(self, data: bytes | memoryview, places: Places) -> tuple[tuple[str, ...], Any]:
         warnings, rows = loads(data)
         reports = []
-        for name, path, counts, overrides, problems in rows:
+        _need(isinstance(rows, list) and all(isinstance(r, list) and len(r) == 6 for r in rows))
+        for name, path, counts, overrides, problems, left_out in rows:
             _need(isinstance(counts, dict) and all(type(n) is int for n in counts.values()))
-            _need(type(overrides) is int and isinstance(name, str))
+            _need(type(overrides) is int and type(left_out) is int and isinstance(name, str))
+            _need(isinstance(path, str))
             shown, found = relocate(path, places), relocate(problems, places)
-            reports.append(self.report(name, shown, counts, overrides, found))
+            reports.append(self.report(name, shown, counts, overrides, found, left_out))
         return relocate(warnings, places), tuple(reports)
-
-
-def _page_of(key: str, count: int) -> int:
-    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % count
-
-
-def encode_pages(
-    tables: Mapping[str, Mapping[str, Any]],
-    extra: Any,
-    per_page: Mapping[str, int] | None = None,
-) -> bytes:
-    """Tables of key → JSON value, split into pages by a hash of the key, plus ``extra``.
-
-    Read back with :class:`Pages`, which decodes only the pages a lookup needs: with
-    100,000 terms, one lookup reads a few kilobytes of a ~60 MB record.
-    """
-    index: dict[str, list[Any]] = {}
-    parts: list[bytes] = []
-    offset = 0
-    for name, table in tables.items():
-        count = max(1, len(table) // (per_page or {}).get(name, 256))
-        pages: list[dict[str, Any]] = [{} for _ in range(count)]
-        for key, value in table.items():
-            pages[_page_of(key, count)][key] = value
-        spans = []
-        for page in pages:
-            data = dumps(page)
-            spans.append([offset, len(data), zlib.crc32(data)])
-            parts.append(data)
-            offset += len(data)
-        index[name] = [len(table), spans]
-    head = dumps([index, extra])
-    return len(head).to_bytes(8, "big") + head + b"".join(parts)
-
-
-class Pages:
-    """The tables of :func:`encode_pages`, each page checked (CRC-32) when first read."""
-
-    paged = True
-
-    def __init__(self, data: bytes | memoryview) -> None:
-        view = memoryview(data)
-        split = 8 + int.from_bytes(view[:8], "big")
-        _need(split <= len(view))
-        self.index, self.extra = loads(view[8:split])
-        _need(isinstance(self.index, dict))
-        self._body = view[split:]
-        self._pages: dict[tuple[str, int], dict[str, Any]] = {}
-
-    def count(self, table: str) -> int:
-        return int(self.index[table][0])
-
-    def _page(self, table: str, number: int, keep: bool = True) -> dict[str, Any]:
-        found = self._pages.get((table, number))
-        if found is None:
-            start, length, crc = self.index[table][1][number]
-            data = self._body[start : start + length]
-            _need(len(data) == length and zlib.crc32(data) == crc, "damaged page")
-            found = loads(data)
-            _need(isinstance(found, dict))
-            if keep:
-                self._pages[(table, number)] = found
-        return found
-
-    def get(self, table: str, key: str, keep: bool = True) -> Any:
-        """The value of ``key``; ``keep=False`` does not keep its page decoded (memory)."""
-        spans = self.index[table][1]
-        return self._page(table, _page_of(key, len(spans)), keep).get(key)
-
-    def items(self, table: str) -> list[tuple[str, Any]]:
-        """Every key and value of ``table`` (reads all its pages)."""
-        out: list[tuple[str, Any]] = []
-        for number in range(len(self.index[table][1])):
-            out += self._page(table, number).items()
-        return out

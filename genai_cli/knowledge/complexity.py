@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 
 from genai_cli.knowledge.model import Complexity, Factor
+from genai_cli.knowledge.yamlsafe import quoted
 
 _FACTOR = re.compile(r"([a-z][a-z0-9_]*)(?:\s*\^\s*([1-9][0-9]?))?")
 _BIG_O = re.compile(r"O\s*\((.*)\)")
@@ -24,29 +25,32 @@ def parse_complexity(stated: str, meanings: Mapping[str, str]) -> Complexity:
     text = stated.strip()
     whole = _BIG_O.fullmatch(text)
     if whole is None:
-        raise ComplexityError(f"complexity {stated!r} is not of the form O(...)")
+        raise ComplexityError(f"complexity {quoted(stated)} is not of the form O(...)")
     factors: list[Factor] = []
     for part in whole.group(1).split("*"):
         match = _FACTOR.fullmatch(part.strip())
         if match is None:
             raise ComplexityError(
-                f"complexity {stated!r}: {part.strip()!r} is not a variable with an optional"
-                " whole exponent (write e.g. n, n^2, t * n)"
+                f"complexity {quoted(stated)}: {quoted(part.strip())} is not a variable with an"
+                " optional whole exponent (write e.g. n, n^2, t * n)"
             )
         symbol, exponent = match.group(1), int(match.group(2) or 1)
         if any(f.symbol == symbol for f in factors):
             raise ComplexityError(
-                f"complexity {stated!r}: {symbol!r} appears twice; write it once with an exponent"
+                f"complexity {quoted(stated)}: {quoted(symbol)} appears twice; write it once"
+                " with an exponent"
             )
         if symbol not in meanings:
             raise ComplexityError(
-                f"complexity {stated!r}: variable {symbol!r} has no meaning under 'variables'"
+                f"complexity {quoted(stated)}: variable {quoted(symbol)} has no meaning under"
+                " 'variables'"
             )
         factors.append(Factor(symbol, exponent, meanings[symbol]))
     unused = sorted(set(meanings) - {f.symbol for f in factors})
     if unused:
         raise ComplexityError(
-            f"complexity {stated!r}: 'variables' defines {', '.join(unused)}, which it does not use"
+            f"complexity {quoted(stated)}: 'variables' defines {', '.join(unused)}, which it"
+            " does not use"
         )
     return Complexity(stated=text, factors=tuple(factors))
 

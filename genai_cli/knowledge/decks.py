@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from genai_cli.errors import GenaiError, UsageError
 from genai_cli.knowledge.loader import DATA_SUFFIXES
-from genai_cli.paths import display_path, env_deck_paths, user_decks_dir
+from genai_cli.paths import display_path, env_deck_paths, expand_user, user_decks_dir
 
 
 @dataclass(frozen=True)
@@ -34,13 +36,15 @@ def expand(paths: Iterable[Path], what: str, *, missing_ok: bool = False) -> Fou
     for path in paths:
         head = f"{what} {display_path(path)}" if what else display_path(path)
         try:
-            if path.is_dir():
+            mode = path.stat().st_mode
+            if stat.S_ISDIR(mode):
                 files += _in_directory(path)
-            elif path.exists():
+            else:
                 files.append(path)
-            elif not missing_ok:
+        except FileNotFoundError:
+            if not missing_ok:
                 problems.append(f"{head}: no such file or directory")
-        except OSError as exc:
+        except OSError as exc:  # a symlink loop, a name too long, permission denied
             problems.append(f"{head}: cannot read: {exc.strerror or exc}")
     return Found(tuple(files), tuple(problems))
 
@@ -51,7 +55,7 @@ def _unique(files: Iterable[Path]) -> tuple[Path, ...]:
     for path in files:
         try:
             key = path.resolve()
-        except OSError:
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
             key = path
         if key not in seen:
             seen.add(key)
@@ -65,11 +69,16 @@ def discover(options: Sequence[str] = ()) -> Found:
     A later deck's entry replaces an earlier one with the same slug, so a deck named
     on the command line wins over one that is always there.
     """
-    home = user_decks_dir()
+    if any(not option.strip() for option in options):
+        raise UsageError("--deck needs a path; an empty one names no deck")
+    try:
+        in_home = expand([user_decks_dir()], "deck directory", missing_ok=True)
+    except GenaiError as exc:  # GENAI_HOME unusable: the bundled data still works
+        in_home = Found((), (exc.message,))
     parts = [
-        expand([home], "deck directory", missing_ok=True),
+        in_home,
         expand(env_deck_paths(), "GENAI_DECKS:"),
-        expand([Path(o).expanduser() for o in options], "--deck"),
+        expand([expand_user(Path(o)) for o in options], "--deck"),
     ]
     return Found(
         _unique(f for part in parts for f in part.files),

@@ -4,94 +4,36 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from genai_cli.errors import DataError
 from genai_cli.knowledge.cache import NotStored, SourceSpec, load_assembled, parse_cached
+from genai_cli.knowledge.checks import (
+    by_place,
+    contrast_problems,
+    cross_check,
+    link_problems,
+    links,
+    name_problems,
+    slug_problems,
+)
 from genai_cli.knowledge.codec import KNOWLEDGE, ParsedCodec, ReportsCodec, WithExtra
 from genai_cli.knowledge.model import (
     KINDS,
+    Concept,
     Entry,
     KnowledgeBase,
     Quote,
+    Term,
 )
 from genai_cli.knowledge.names import normalize
 from genai_cli.knowledge.progress import Progress
 from genai_cli.knowledge.schema import Parsed, parse_text
-from genai_cli.knowledge.yamlsafe import MAX_BYTES, too_large
+from genai_cli.knowledge.yamlsafe import MAX_BYTES, quoted, too_large
 from genai_cli.paths import bundled_data_dir, display_path
 
 DATA_SUFFIXES = (".yaml", ".yml")
-
-
-def _names(entry: Entry) -> Iterable[str]:
-    yield entry.slug
-    if entry.label != entry.slug and entry.kind not in ("myth", "quote"):
-        yield entry.label
-    yield from entry.aliases
-
-
-# A problem found between entries, with the entry it is reported on.
-Blame = tuple[Entry, str]
-
-
-def _slug_problems(entries: Sequence[Entry]) -> list[Blame]:
-    problems: list[Blame] = []
-    by_slug: dict[str, Entry] = {}
-    for entry in entries:
-        first = by_slug.setdefault(entry.slug, entry)
-        if first is not entry:
-            problems.append(
-                (
-                    entry,
-                    f"{entry.location}: {entry.kind} {entry.slug!r}: slug already used by"
-                    f" {first.kind} at {first.location}",
-                )
-            )
-    return problems
-
-
-def _name_problems(entries: Sequence[Entry]) -> list[Blame]:
-    problems: list[Blame] = []
-    owners: dict[tuple[str, str], Entry] = {}
-    for entry in entries:
-        for name in dict.fromkeys(normalize(n) for n in _names(entry)):
-            if not name:
-                continue
-            owner = owners.setdefault((entry.kind, name), entry)
-            if owner is not entry and owner.slug != entry.slug:
-                problems.append(
-                    (
-                        entry,
-                        f"{entry.location}: {entry.kind} {entry.slug!r}: name or alias {name!r} is"
-                        f" already a name of {owner.kind} {owner.slug!r} ({owner.location})",
-                    )
-                )
-    return problems
-
-
-def _link_problems(entries: Iterable[Entry], known: Container[str]) -> list[Blame]:
-    problems: list[Blame] = []
-    for entry in entries:
-        links = [("see_also", s) for s in entry.see_also]
-        links += [("prerequisites", s) for s in getattr(entry, "prerequisites", ())]
-        if isinstance(entry, Quote) and entry.context:
-            links.append(("context", entry.context))
-        for field_name, target in links:
-            where = f"{entry.location}: {entry.kind} {entry.slug!r}: {field_name}"
-            if target not in known:
-                problems.append((entry, f"{where} {target!r} is not a known entry"))
-            elif target == entry.slug:
-                problems.append((entry, f"{where} links to itself"))
-    return problems
-
-
-def cross_check(entries: Sequence[Entry]) -> list[str]:
-    """Problems between entries: duplicate slugs, colliding names, links to nothing."""
-    known = {e.slug for e in entries}
-    found = _slug_problems(entries) + _name_problems(entries) + _link_problems(entries, known)
-    return [message for _entry, message in found]
 
 
 def assemble(entries: Iterable[Entry]) -> KnowledgeBase:
@@ -213,7 +155,8 @@ class DeckReport:
     path: str
     counts: Mapping[str, int]
     overrides: int = 0
-    problems: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()  # why the whole deck was skipped
+    left_out: int = 0  # broken entries skipped from a deck that loaded
 
     @property
     def skipped(self) -> bool:
@@ -288,12 +231,36 @@ def load_knowledge(deck_paths: Sequence[Path]) -> Loaded:
     return Loaded(kb, warnings, sources)
 
 
+def entry_skip_warning(problems: Sequence[str], path: str) -> str:
+    """One line for an entry left out of a deck: its first problem, and how to see the rest."""
+    line = f"{problems[0]}; entry skipped"
+    if len(problems) > 1:
+        line += f" ({len(problems) - 1} more: genai validate {path})"
+    return line
+
+
+def _without_links(entry: Entry, dropped: Container[str]) -> Entry:
+    """``entry`` with its see_also, more_precisely, prerequisites and quote context minus
+    ``dropped``."""
+    changes: dict[str, object] = {
+        "see_also": tuple(s for s in entry.see_also if s not in dropped),
+        "more_precisely": tuple(s for s in entry.more_precisely if s not in dropped),
+    }
+    if isinstance(entry, (Term, Concept)):
+        changes["prerequisites"] = tuple(s for s in entry.prerequisites if s not in dropped)
+    if isinstance(entry, Quote) and entry.context in dropped:
+        changes["context"] = None
+    return replace(entry, **changes)  # type: ignore[arg-type]
+
+
 def _load_knowledge(bundled_files: Sequence[Path], deck_paths: Sequence[Path]) -> Loaded:
     """:func:`load_knowledge` without the cache.
 
-    A deck is skipped if it has a problem of its own (YAML, fields, a slug or name used
-    twice within it) or links to a slug that is nowhere (links may cross decks).
-    A deck entry replaces the bundled or earlier-deck entry with the same slug.
+    A deck that is not valid YAML (or not a mapping of kinds) is skipped whole. Otherwise
+    only its broken entries are left out, one warning each: a field problem, or a slug or
+    name used twice within the deck (the later entry goes), or a contrast naming an entry
+    that is nowhere. A link to an entry that is nowhere (links may cross decks) is dropped
+    with a warning. A deck entry replaces the bundled or earlier-deck entry with the same slug.
     """
     bundled = _checked(bundled_files)
     progress = Progress(len(deck_paths))
@@ -302,36 +269,58 @@ def _load_knowledge(bundled_files: Sequence[Path], deck_paths: Sequence[Path]) -
         decks.append(parse_file(path, display_path(path)))
         progress.show(number)
     progress.done()
-    rejected: dict[str, list[str]] = {}
+    warnings: list[str] = []
+    whole: dict[str, tuple[str, ...]] = {}
+    kept: dict[str, list[Entry]] = {}
     for parsed in decks:
-        own = list(parsed.problems)
-        own += [m for _e, m in _slug_problems(parsed.entries) + _name_problems(parsed.entries)]
-        if own:
-            rejected[parsed.path] = own
+        if parsed.whole_file:
+            whole[parsed.path] = parsed.problems
+            warnings.append(skip_warning(parsed.problems, parsed.path))
+            continue
+        warnings += [entry_skip_warning(g, parsed.path) for g in parsed.broken]
+        clashes = slug_problems(parsed.entries) + name_problems(parsed.entries)
+        gone = {id(e) for e, _m in clashes}
+        warnings += [entry_skip_warning([m], parsed.path) for _e, m in clashes]
+        kept[parsed.path] = [e for e in parsed.entries if id(e) not in gone]
     while True:
-        usable = [d for d in decks if d.path not in rejected]
-        merged = _merge([*bundled, *(e for d in usable for e in d.entries)])
-        dangling = _link_problems((e for e in merged.values() if e.deck is not None), merged)
-        if not dangling:
+        merged = _merge([*bundled, *(e for entries in kept.values() for e in entries)])
+        fresh = [e for e in merged.values() if e.deck is not None]
+        broken = contrast_problems(fresh, merged)
+        if not broken:
             break
-        for entry, message in dangling:
-            rejected.setdefault(entry.path, []).append(message)
+        for entry, message in broken:  # drop the contrast, then look again
+            warnings.append(entry_skip_warning([message], entry.path))
+            kept[entry.path] = [e for e in kept[entry.path] if e is not entry]
+    final: dict[str, Entry] = {}
+    for slug, entry in merged.items():
+        dangling = link_problems([entry], merged) if entry.deck is not None else []
+        warnings += [f"{message}; link dropped" for _e, message in dangling]
+        gone_links = {t for _f, t in links(entry) if t not in merged or t == slug}
+        final[slug] = _without_links(entry, gone_links) if dangling else entry
     reports = [DeckReport(BUNDLED, display_path(bundled_data_dir()), _counts(bundled))]
     seen: set[str] = {e.slug for e in bundled}
     for parsed in decks:
-        problems = rejected.get(parsed.path, [])
-        if problems:
-            reports.append(
-                DeckReport(deck_name(parsed.path), parsed.path, _counts(()), 0, tuple(problems))
+        if parsed.path in whole:
+            report = DeckReport(
+                deck_name(parsed.path), parsed.path, _counts(()), 0, whole[parsed.path]
             )
+            reports.append(report)
             continue
-        overrides = sum(1 for e in parsed.entries if e.slug in seen)
-        seen.update(e.slug for e in parsed.entries)
+        entries = kept[parsed.path]
+        overrides = sum(1 for e in entries if e.slug in seen)
+        seen.update(e.slug for e in entries)
+        left_out = len(parsed.entries) - len(entries) + len(parsed.broken)
         reports.append(
-            DeckReport(deck_name(parsed.path), parsed.path, _counts(parsed.entries), overrides)
+            DeckReport(
+                deck_name(parsed.path),
+                parsed.path,
+                _counts(entries),
+                overrides,
+                left_out=left_out,
+            )
         )
-    warnings = tuple(skip_warning(r.problems, r.path) for r in reports if r.skipped)
-    return Loaded(assemble(merged.values()), warnings, tuple(reports))
+    warnings.sort(key=by_place)
+    return Loaded(assemble(final.values()), tuple(warnings), tuple(reports))
 
 
 @dataclass(frozen=True)
@@ -347,20 +336,25 @@ def validate(paths: Sequence[Path], context: Sequence[Path] = ()) -> Validation:
     """Check ``paths`` as decks on top of the bundled data and the ``context`` decks.
 
     Links may point to the bundled data, to a context deck or to any checked file.
+    Every problem of every entry is reported, sorted by file and line.
     """
     targets = {_identity(p) for p in paths}
     base = load_knowledge([c for c in context if _identity(c) not in targets]).kb
     parsed = [parse_file(p, display_path(p), fresh=True) for p in paths]
     fresh = [e for d in parsed for e in d.entries]
-    known = {e.slug for e in base.entries()} | {e.slug for e in fresh}
+    known = {e.slug: e for e in base.entries()} | {e.slug: e for e in fresh}
     problems: list[str] = []
     for d in parsed:
         problems += d.problems
-        found = _slug_problems(d.entries) + _name_problems(d.entries)
-        found += _link_problems(d.entries, known)
+        found = slug_problems(d.entries) + name_problems(d.entries)
+        found += link_problems(d.entries, known) + contrast_problems(d.entries, known)
         problems += [m for _e, m in found]
     warnings = likely_duplicates(fresh, list(base.entries()))
-    return Validation(tuple(d.path for d in parsed), tuple(problems), tuple(warnings))
+    return Validation(
+        tuple(d.path for d in parsed),
+        tuple(sorted(problems, key=by_place)),
+        tuple(sorted(warnings, key=by_place)),
+    )
 
 
 def _identity(path: Path) -> Path:
@@ -394,6 +388,7 @@ class _Seen:
         self.names: dict[tuple[str, str], Entry] = {}
         self.aliases: dict[tuple[str, str], Entry] = {}
         self.slugs: dict[str, Entry] = {}
+        self.bundled: dict[str, Entry] = {}
 
     def add(self, entry: Entry) -> None:
         self.names.setdefault((entry.kind, normalize(entry.label)), entry)
@@ -401,6 +396,8 @@ class _Seen:
             self.aliases.setdefault((entry.kind, normalize(alias)), entry)
         if entry.deck is not None:
             self.slugs.setdefault(entry.slug, entry)
+        else:
+            self.bundled.setdefault(entry.slug, entry)
 
     @staticmethod
     def _other(table: Mapping[tuple[str, str], Entry], entry: Entry, name: str) -> Entry | None:
@@ -411,13 +408,24 @@ class _Seen:
 
     def twins(self, entry: Entry) -> list[str]:
         def ref(other: Entry) -> str:
-            return f"{other.kind} {other.slug!r} ({other.location})"
+            if other.deck is None:  # bundled: its slug says it all, not an install path
+                return f"bundled {other.kind} {quoted(other.slug)}"
+            return f"{other.kind} {quoted(other.slug)} ({other.location})"
 
-        head = f"{entry.location}: warning: {entry.kind} {entry.slug!r}"
+        head = f"{entry.location}: warning: {entry.kind} {quoted(entry.slug)}"
         out: list[str] = []
         twin = self.slugs.get(entry.slug)
         if twin is not None and twin.path != entry.path:
-            out.append(f"{head}: slug also in deck {twin.location}; the deck loaded last wins")
+            out.append(
+                f"{head}: slug also in deck {twin.location}; the deck loaded last wins"
+                + _kind_change(twin, entry)
+            )
+        bundled = self.bundled.get(entry.slug)
+        if twin is None and bundled is not None:
+            out.append(
+                f"{head}: replaces the bundled {bundled.kind} of that slug"
+                + _kind_change(bundled, entry)
+            )
         told: list[Entry] = []  # one warning per pair of entries is enough
 
         def tell(other: Entry | None, message: str) -> None:
@@ -428,8 +436,15 @@ class _Seen:
         tell(self._other(self.names, entry, entry.label), "same name as")
         tell(
             self._other(self.aliases, entry, entry.label),
-            f"name {entry.label!r} is an alias of",
+            f"name {quoted(entry.label)} is an alias of",
         )
         for alias in entry.aliases:
-            tell(self._other(self.names, entry, alias), f"alias {alias!r} is the name of")
+            tell(self._other(self.names, entry, alias), f"alias {quoted(alias)} is the name of")
         return out
+
+
+def _kind_change(earlier: Entry, entry: Entry) -> str:
+    """The clause saying an override changes the kind (a term becoming a myth)."""
+    if earlier.kind == entry.kind:
+        return ""
+    return f", turning a {earlier.kind} into a {entry.kind}"

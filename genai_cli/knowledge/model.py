@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any, ClassVar, Literal, TypeVar
 
+from genai_cli.knowledge.clozetext import filled
 from genai_cli.knowledge.names import normalize
 
 
@@ -91,6 +92,9 @@ class Entry(_Value):
     aliases: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     see_also: tuple[str, ...] = ()
+    # Entries that say more accurately what this one says loosely: the bridge from a
+    # verbatim seed statement to the extended entry a researcher would sign.
+    more_precisely: tuple[str, ...] = ()
     origin: Origin | None = None
     source: Source | None = None
     path: str = ""
@@ -188,6 +192,58 @@ class Poem(Entry):
         return self.title
 
 
+@dataclass(frozen=True, eq=False, repr=False)
+class Point(_Value):
+    """One row of a contrast: what is compared, and one value per entry contrasted."""
+
+    aspect: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Contrast(Entry):
+    """How two to four terms or algorithms differ, point by point (`genai compare`)."""
+
+    kind: ClassVar[str] = "contrast"
+    name: str
+    between: tuple[str, ...]
+    points: tuple[Point, ...]
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+LEVELS: tuple[str, ...] = ("basic", "intermediate", "advanced")
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Question(Entry):
+    """An open interview question with a model answer and the key points it covers."""
+
+    kind: ClassVar[str] = "question"
+    question: str
+    answer: str
+    points: tuple[str, ...] = ()  # 2-5 when given; imported cards may have none
+    level: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.question
+
+
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Cloze(Entry):
+    """A sentence with deletions marked ``{{answer}}`` or ``{{answer::hint}}``."""
+
+    kind: ClassVar[str] = "cloze"
+    text: str
+
+    @property
+    def label(self) -> str:
+        return filled(self.text)
+
+
 def names_of(entry: Entry) -> tuple[str, ...]:
     """Every name an entry answers to: slug, label and aliases."""
     names = [entry.slug, entry.label, *entry.aliases]
@@ -202,7 +258,9 @@ def name_keys(entries: Iterable[_E]) -> dict[str, _E]:
     keys: dict[str, _E] = {}
     for entry in entries:
         for name in names_of(entry):
-            keys.setdefault(normalize(name), entry)
+            key = normalize(name)
+            if key:  # a name of punctuation only names nothing
+                keys.setdefault(key, entry)
     return keys
 
 
@@ -216,6 +274,9 @@ KINDS: Mapping[str, type[Entry]] = MappingProxyType(
         "myths": Myth,
         "quotes": Quote,
         "poems": Poem,
+        "contrasts": Contrast,
+        "questions": Question,
+        "cloze": Cloze,
     }
 )
 
@@ -231,6 +292,9 @@ class KnowledgeBase:
     myths: tuple[Myth, ...] = ()
     quotes: tuple[Quote, ...] = ()
     poems: tuple[Poem, ...] = ()
+    contrasts: tuple[Contrast, ...] = ()
+    questions: tuple[Question, ...] = ()
+    cloze: tuple[Cloze, ...] = ()
     _by_slug: Mapping[str, Entry] = field(init=False, repr=False, compare=False)
     # Derived lookup tables (see name_keys), kept with the object so the parsed-data cache
     # stores them too and a warm run does not recompute them.
@@ -278,6 +342,11 @@ class KnowledgeBase:
             return tuple(e for e in self.entries() if slug in e.see_also)
         plural = next(p for p, cls in KINDS.items() if cls.kind == kind)
         return tuple(e for e in self.of_kind(plural) if slug in e.see_also)
+
+    def contrast_for(self, slugs: Iterable[str]) -> Contrast | None:
+        """The contrast whose ``between`` names exactly these entries, in any order."""
+        wanted = frozenset(slugs)
+        return next((c for c in self.contrasts if frozenset(c.between) == wanted), None)
 
     def quotes_for(self, slug: str) -> tuple[Quote, ...]:
         return tuple(q for q in self.quotes if q.context == slug)

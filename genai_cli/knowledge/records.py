@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 # Bump when what is stored changes meaning (model fields, validation rules, encoding).
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
-_MAGIC = b"genai-cache json 5\n"
+_MAGIC = b"genai-cache json 6\n"
 # magic, the header's length (4 bytes), the CRC-32 of everything after the first 8 bytes
 # of the prefix; then the header (JSON) and the codec's body.
 _PREFIX = len(_MAGIC) + 8

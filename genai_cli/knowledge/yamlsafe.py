@@ -41,6 +41,9 @@ _SCALAR_TAGS = {
     f"{_CORE}{name}": name for name in ("str", "int", "float", "bool", "null", "timestamp")
 }
 _COLLECTION_TAGS = {f"{_CORE}map", f"{_CORE}seq"}
+# What PyYAML resolves a plain ``=`` and ``<<`` to: read as Plain values with these kinds, so
+# the schema says "read by YAML as a ..." like for ``no`` or ``1:20``.
+_INDICATOR_TAGS = {f"{_CORE}value": "YAML value indicator", f"{_CORE}merge": "YAML merge key"}
 
 # C0 and C1 controls except tab and newline, DEL, and the bidi controls (marks, embeddings,
 # overrides and isolates) that can make text read differently from what it is.
@@ -49,9 +52,36 @@ _UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
 _UNSAFE_RAW = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f{_BIDI}]")
 
 
+# Invisible characters that only hide or disguise text: zero-width space, word joiner,
+# zero-width no-break space (a BOM mid-text), soft hyphen, interlinear annotation marks and
+# tag characters (which can smuggle a hidden ASCII message). Zero-width (non-)joiners stay:
+# emoji sequences and several scripts (Persian, Indic) need them. Line and paragraph
+# separators become newlines, which is what they mean.
+_INVISIBLE = re.compile("[\xad\u200b\u2060-\u2064\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]")
+_SEPARATORS = str.maketrans({"\u2028": "\n", "\u2029": "\n"})
+
+
 def clean(text: str) -> str:
-    """Remove control and bidi-override characters, keeping newline and tab."""
-    return _UNSAFE.sub("", text)
+    """Remove control, bidi-override and invisible characters, keeping newline and tab."""
+    text = _UNSAFE.sub("", text)
+    if text.isascii():
+        return text
+    return _INVISIBLE.sub("", text.translate(_SEPARATORS))
+
+
+MAX_QUOTED = 80
+
+
+def quoted(value: object, limit: int = MAX_QUOTED) -> str:
+    """``repr(value)`` for a message, cut to about ``limit`` characters.
+
+    A deck's values are quoted in warnings printed on every command: a 900 KB slug must
+    not make a 1.8 MB line.
+    """
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 5]}…{text[0]} ({len(str(value))} characters)"
 
 
 class YamlError(ValueError):
@@ -199,12 +229,14 @@ class _Builder:
             container.append(value)
             container.item_lines.append(line)
         elif frame.key is None:
+            if isinstance(value, Plain) and value.kind == _INDICATOR_TAGS[f"{_CORE}merge"]:
+                raise YamlError(line, "merge keys (<<) are not supported; write the fields out")
             if not isinstance(value, str):
                 what = value.text if isinstance(value, Plain) else "a collection"
-                raise YamlError(line, f"mapping key {what!r} must be text")
+                raise YamlError(line, f"mapping key {quoted(what)} must be text")
             if value in container:
                 first = container.key_lines[value]
-                raise YamlError(line, f"duplicate key {value!r} (first at line {first})")
+                raise YamlError(line, f"duplicate key {quoted(value)} (first at line {first})")
             frame.key, frame.key_line = value, line
         else:
             container[frame.key] = value
@@ -261,8 +293,10 @@ class _Builder:
         self.place(frame.container, frame.container.line)
 
 
-def _shown_tag(tag: str) -> str:
+def _shown_tag(tag: str | None) -> str:
     """A tag as it is written in YAML: ``!!python/name:x`` rather than its full URI."""
+    if tag is None:
+        return "(none)"
     return "!!" + tag[len(_CORE) :] if tag.startswith(_CORE) else tag
 
 
@@ -272,9 +306,9 @@ def _scalar(loader: Any, event: Any, line: int) -> str | Plain:
         from yaml import ScalarNode
 
         tag = loader.resolve(ScalarNode, event.value, event.implicit)
-    kind = _SCALAR_TAGS.get(tag)
+    kind = _SCALAR_TAGS.get(tag) or _INDICATOR_TAGS.get(tag)
     if kind is None:
-        raise YamlError(line, f"tag {_shown_tag(event.tag)} is not allowed")
+        raise YamlError(line, f"tag {_shown_tag(event.tag or tag)} is not allowed")
     if kind == "str":
         return clean(event.value)
     return Plain(kind, clean(event.value), line)

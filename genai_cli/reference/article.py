@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from genai_cli.errors import NotFoundError
 from genai_cli.knowledge.model import Concept, Entry, KnowledgeBase, Myth, Quote
-from genai_cli.knowledge.names import normalize
+from genai_cli.knowledge.names import normalize, whole_number
 
 E = TypeVar("E", bound=Entry)
 
@@ -54,8 +54,8 @@ def loose_find(entries: Sequence[E], name: str, noun: str) -> E:
 def find_myth(kb: KnowledgeBase, which: str) -> Myth:
     """A myth by its number in ``genai myths`` (1-based), its slug or its wording."""
     myths = kb.myths
-    if which.strip().isdigit():
-        number = int(which)
+    number = whole_number(which)  # not ², ① or 5,000 digits: those are looked up as text
+    if number is not None:
         if 1 <= number <= len(myths):
             return myths[number - 1]
         raise NotFoundError(f"no myth number {number} (there are {len(myths)}: 1 to {len(myths)})")

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
-from genai_cli.errors import NotFoundError
+from genai_cli.errors import NotFoundError, UsageError
 from genai_cli.knowledge.model import (
+    Contrast,
     Entry,
     KnowledgeBase,
     Term,
     name_keys,
 )
-from genai_cli.knowledge.names import normalize
+from genai_cli.knowledge.names import fold_words, normalize
 
-SEARCHABLE = ("terms", "algorithms", "concepts", "applications", "myths")
-_WORD = re.compile(r"[0-9a-z]+")
+SEARCHABLE = ("terms", "algorithms", "concepts", "applications", "myths", "questions", "cloze")
 # A query's first this many distinct words are searched for (red-team L13: a
 # 20,000-word query took 21 s); the rest are ignored. Said in `genai search --help`.
 MAX_QUERY_WORDS = 32
@@ -47,10 +47,16 @@ class Index(Generic[E]):
         return len(self._by_key)
 
     def find(self, name: str) -> E | None:
-        return self._by_key.get(normalize(name))
+        key = normalize(name)
+        return self._by_key.get(key) if key else None
 
     def resolve(self, name: str) -> E:
-        """The entry called ``name``, or NotFoundError with up to three suggestions."""
+        """The entry called ``name``, or NotFoundError with up to three suggestions.
+
+        A name with no letters or digits (``""``, ``"!!!"``) is a UsageError: it names nothing.
+        """
+        if not normalize(name):
+            raise UsageError(f"{name!r} is not a {self.noun} name: it has no letters or digits")
         found = self.find(name)
         if found is not None:
             return found
@@ -68,7 +74,7 @@ class Index(Generic[E]):
             key, list(self._by_key), scorer=fuzz.ratio, limit=limit * 6, score_cutoff=60
         )
         out: list[E] = []
-        for match, _score, _index in ranked:
+        for match in close_suggestions([(m, float(score)) for m, score, _i in ranked]):
             entry = self._by_key[match]
             if entry not in out:
                 out.append(entry)
@@ -98,13 +104,19 @@ class Hit:
 
 
 def _fields(entry: Entry) -> list[tuple[str, str, float]]:
-    """(field name, text, weight) of an entry, the most telling first."""
-    fields: list[tuple[str, str, float]] = [("name", entry.label, 4.0)]
+    """(field name, text, weight) of an entry, the most telling first.
+
+    The label of a question or a cloze is a whole sentence, not a name: a word in it
+    weighs as a tag does, so `how do gans work` finds the GAN entries before a question
+    that mentions GANs twice.
+    """
+    sentence = entry.kind in ("question", "cloze")
+    fields: list[tuple[str, str, float]] = [("name", entry.label, 2.0 if sentence else 4.0)]
     if entry.aliases:
         fields.append(("aliases", ", ".join(entry.aliases), 3.0))
     if entry.tags:
         fields.append(("tags", ", ".join(entry.tags), 2.0))
-    for name in ("definition", "description", "body", "fact", "use_case"):
+    for name in ("definition", "description", "body", "fact", "use_case", "answer"):
         value = getattr(entry, name, None)
         if isinstance(value, str):
             fields.append((name, value, 1.0))
@@ -112,16 +124,20 @@ def _fields(entry: Entry) -> list[tuple[str, str, float]]:
 
 
 def query_words(query: str) -> list[str]:
-    """The distinct words of ``query``, at most MAX_QUERY_WORDS of them."""
-    words = dict.fromkeys(_WORD.findall(query[:MAX_QUERY_CHARS].casefold()))
-    return list(words)[:MAX_QUERY_WORDS]
+    """The distinct words of ``query`` (folded as names are), at most MAX_QUERY_WORDS."""
+    return list(dict.fromkeys(fold_words(query[:MAX_QUERY_CHARS])))[:MAX_QUERY_WORDS]
 
 
 def _word_matches(word: str, words: Sequence[str]) -> bool:
+    # Scripts written without spaces (Chinese, Japanese) put several words in one run of
+    # letters, so a non-ASCII word of two or more letters matches anywhere inside one.
+    inside = not word.isascii() and len(word) >= 2
     for candidate in words:
         if candidate == word:
             return True
         if len(word) >= 3 and candidate.startswith(word):
+            return True
+        if inside and word in candidate:
             return True
         if len(candidate) >= 4 and word.startswith(candidate) and len(word) - len(candidate) <= 2:
             return True  # "transformers" finds "transformer"
@@ -148,8 +164,7 @@ def rank(entries: Iterable[Entry], query: str, limit: int = 20) -> list[Hit]:
         score = 0.0
         best: tuple[float, str, str] | None = None
         for name, text, weight in _fields(entry):
-            folded = text.casefold()
-            text_words = _WORD.findall(folded)
+            text_words = fold_words(text)
             hits = [w for w in words if _word_matches(w, text_words)]
             if not hits:
                 continue
@@ -172,63 +187,7 @@ def rank(entries: Iterable[Entry], query: str, limit: int = 20) -> list[Hit]:
     return [hit for _, _, hit in chosen[:limit]]
 
 
-# Each field search scores, as a bit of a word's "where" mask in the inverted index.
-FIELD_BITS = {
-    name: 1 << i
-    for i, name in enumerate(
-        ("name", "aliases", "tags", "definition", "description", "body", "fact", "use_case")
-    )
-}
-FIELD_WEIGHTS = {FIELD_BITS["name"]: 4.0, FIELD_BITS["aliases"]: 3.0, FIELD_BITS["tags"]: 2.0}
 EXACT_NAME_BONUS = 10.0
-
-
-def entry_words(entry: Entry) -> dict[str, int]:
-    """Every word search can match ``entry`` by, with the fields it is in (FIELD_BITS):
-    what an inverted index files the entry under."""
-    found: dict[str, int] = {}
-    for name, text, _weight in _fields(entry):
-        for word in _WORD.findall(text.casefold()):
-            found[word] = found.get(word, 0) | FIELD_BITS[name]
-    return found
-
-
-def score_bound(masks: Sequence[int], words: int, named: bool = True) -> float:
-    """The most :func:`rank` can score an entry whose fields hold the query's words as
-    ``masks`` say (one mask per query word, 0 if absent), for pruning before decoding;
-    ``named=False`` when the entry's name is known not to be the whole query."""
-    total = 0.0
-    phrase = 2 if words > 1 else 0
-    for bit in FIELD_BITS.values():
-        count = sum(1 for m in masks if m & bit)
-        if count:
-            total += FIELD_WEIGHTS.get(bit, 1.0) * (count + phrase)
-    if named and any(m & FIELD_BITS["name"] for m in masks):
-        total += EXACT_NAME_BONUS
-    matched = sum(1 for m in masks if m)
-    return total * matched / words
-
-
-def matching_words(word: str, vocabulary: Sequence[str]) -> list[str]:
-    """The words of a sorted ``vocabulary`` that query word ``word`` matches (the rules of
-    ``_word_matches``: the word itself, a longer word it begins, a word of 4 or more
-    letters it extends by at most 2)."""
-    from bisect import bisect_left
-
-    found = [c for c in {word, word[:-1], word[:-2]} if c == word or len(c) >= 4]
-    if len(word) >= 3:
-        at = bisect_left(vocabulary, word)
-        while at < len(vocabulary) and vocabulary[at].startswith(word):
-            found.append(vocabulary[at])
-            at += 1
-    return [w for w in dict.fromkeys(found) if _in_sorted(vocabulary, w)]
-
-
-def _in_sorted(vocabulary: Sequence[str], word: str) -> bool:
-    from bisect import bisect_left
-
-    at = bisect_left(vocabulary, word)
-    return at < len(vocabulary) and vocabulary[at] == word
 
 
 def term_index(kb: KnowledgeBase) -> Index[Term]:
@@ -239,6 +198,8 @@ def term_index(kb: KnowledgeBase) -> Index[Term]:
 
 def command_for(entry: Entry) -> str:
     """The command that shows ``entry`` in full."""
+    if isinstance(entry, Contrast):
+        return f"genai compare {' '.join(entry.between)}"
     kind_commands = {
         "term": "term",
         "algorithm": "algorithms",
@@ -247,5 +208,226 @@ def command_for(entry: Entry) -> str:
         "myth": "myths",
         "poem": "poem",
         "quote": "quote",
+        "question": "interview --history",
     }
+    if entry.kind == "cloze":
+        return "genai quiz --topic cloze"
     return f"genai {kind_commands[entry.kind]} {entry.slug}"
+
+
+# --- forgiving search and next steps: ranking and typo tolerance on top of search() ---
+
+# Words of a question that say nothing about its subject ("how do gans work").
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "about",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "between",
+        "by",
+        "can",
+        "compare",
+        "difference",
+        "do",
+        "does",
+        "explain",
+        "for",
+        "from",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "mean",
+        "means",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "vs",
+        "versus",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "with",
+        "work",
+        "works",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    """What a forgiving search found, and the words it looked for if it changed them."""
+
+    hits: list[Hit]
+    corrected: str | None = None  # the query with typos fixed, when that is what matched
+
+
+def _content_words(text: str) -> list[str]:
+    words = query_words(text)
+    content = [w for w in words if w not in STOP_WORDS]
+    return content or words
+
+
+def _vocabulary(kb: KnowledgeBase) -> list[str]:
+    """Every word of the searchable fields, once: what a typo is corrected towards."""
+    key = "search:vocabulary"
+    words: list[str] | None = kb._memo.get(key)
+    if words is None:
+        seen: dict[str, None] = {}
+        for kind in SEARCHABLE:
+            for entry in kb.of_kind(kind):
+                for _name, text, _weight in _fields(entry):
+                    seen.update(dict.fromkeys(fold_words(text)))
+        words = kb._memo[key] = [w for w in seen if len(w) >= 3]
+    return words
+
+
+class Vocabulary(Protocol):
+    """The words of the searchable fields, for typo correction (see :func:`corrected`)."""
+
+    def __contains__(self, word: object) -> bool: ...
+
+    def words(self) -> Sequence[str]:
+        """Every word of 3 or more letters, in any order."""
+        ...
+
+    def first_seen(self, word: str) -> int:
+        """Where ``word`` first occurs in search order: ties go to the earliest."""
+        ...
+
+
+class _KbVocabulary:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self._words = _vocabulary(kb)
+        self._at = {w: i for i, w in enumerate(self._words)}
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._at
+
+    def words(self) -> Sequence[str]:
+        return self._words
+
+    def first_seen(self, word: str) -> int:
+        return self._at[word]
+
+
+def corrected(vocabulary: Vocabulary, words: Sequence[str]) -> list[str]:
+    """Each word replaced by the closest word the knowledge base uses, if one is close
+    (of equally close ones, the one met first in search order)."""
+    from rapidfuzz import fuzz, process
+
+    out = []
+    for word in words:
+        if len(word) < 4 or word in vocabulary:
+            out.append(word)
+            continue
+        close = process.extract(
+            word, vocabulary.words(), scorer=fuzz.ratio, score_cutoff=80, limit=None
+        )
+        if not close:
+            out.append(word)
+            continue
+        top = max(score for _w, score, _i in close)
+        ties = [str(w) for w, score, _i in close if score == top]
+        out.append(min(ties, key=vocabulary.first_seen))
+    return out
+
+
+def forgiving_search(kb: KnowledgeBase, text: str, limit: int = 20) -> Found:
+    """``search`` that ranks question words low and forgives typos.
+
+    Stop words ("how", "do", "work") are left out when other words remain, so they do
+    not pull in entries that merely use them; when nothing matches, each word is
+    replaced by the closest word the knowledge base uses (``hallucinaton`` →
+    ``hallucination``) and the search is run once more.
+    """
+    return forgiving(
+        text, limit, lambda query, most: search(kb, query, most), lambda: _KbVocabulary(kb)
+    )
+
+
+def forgiving(
+    text: str,
+    limit: int,
+    find: Callable[[str, int], list[Hit]],
+    vocabulary: Callable[[], Vocabulary],
+) -> Found:
+    """:func:`forgiving_search` with any search (``find(query, limit)``) and vocabulary:
+    the knowledge base's, or the lookup record's inverted index (reference.termlookup)."""
+    words = _content_words(text)
+    hits = find(" ".join(words), limit)
+    if hits:
+        return Found(hits)
+    fixed = corrected(vocabulary(), words)
+    if fixed == words:
+        return Found([])
+    query = " ".join(fixed)
+    return Found(find(query, limit), query)
+
+
+LIST_COMMANDS = {
+    "term": "genai terms",
+    "algorithm": "genai algorithms",
+    "term or algorithm": "genai terms or genai algorithms",
+    "concept": "genai concepts",
+    "application": "genai apps",
+    "myth": "genai myths",
+    "quote": "genai quote --all",
+}
+
+
+def next_step(kb: KnowledgeBase, name: str, noun: str) -> str:
+    """Where to go when ``name`` is no ``noun``: a search that finds it, or the full list."""
+    if noun == "poem":
+        return "poems: " + ", ".join(p.slug for p in kb.poems)
+    found = forgiving_search(kb, name, limit=100)
+    if found.hits:
+        count = len(found.hits)
+        words = " ".join(query_words(name))
+        return f"genai search {words} finds {count} {'entry' if count == 1 else 'entries'}"
+    listing = LIST_COMMANDS.get(noun)
+    return f"{listing} lists them all" if listing else ""
+
+
+def with_next_step(exc: NotFoundError, kb: KnowledgeBase, name: str, noun: str) -> NotFoundError:
+    """``exc`` unchanged when it suggests names; else with the next step as its hint."""
+    if exc.suggestions or exc.hint:
+        return exc
+    return NotFoundError(exc.message, (), next_step(kb, name, noun))
+
+
+@contextmanager
+def next_step_on_miss(
+    kb: KnowledgeBase | Callable[[], KnowledgeBase], name: str, noun: str
+) -> Iterator[None]:
+    """Turn a bare "no such name" raised inside into one that says where to go next."""
+    try:
+        yield
+    except NotFoundError as exc:
+        if exc.suggestions or exc.hint:
+            raise
+        base = kb() if callable(kb) else kb
+        raise with_next_step(exc, base, name, noun) from None
+
+
+def close_suggestions(ranked: Sequence[tuple[str, float]], spread: float = 8.0) -> list[str]:
+    """The ranked names scoring within ``spread`` of the best: a typo's likely targets only.
+
+    "embedings" is close to "embedding" (94) and loosely to "beam-search" (67); showing
+    the loose ones is noise.
+    """
+    if not ranked:
+        return []
+    best = ranked[0][1]
+    return [name for name, score in ranked if score >= best - spread]

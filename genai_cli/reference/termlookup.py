@@ -4,15 +4,17 @@ With a 100,000-term deck, decoding every entry costs seconds and hundreds of MB;
 one term needs its name index entry, the term, the entries it links to and the
 algorithms and concepts (which may link back to it); a search needs the entries its
 words can match. This record holds, in pages decoded only when used
-(genai_cli.knowledge.codec.Pages):
+(genai_cli.knowledge.pages.Pages):
 
 - ``names``: normalised term name → slug;
 - ``rows``: slug → [position in the full base, search order or -1, kind, entry row];
 - ``posts``: word → the searchable entries it occurs in (an inverted index): their
-  search orders, each shifted left 9 bits with the fields it is in (FIELD_BITS) and
+  search orders, each shifted left past the fields it is in (FIELD_BITS) and
   whether the entry is a term (TERM_BIT) below, stored as differences from the
   previous one (small numbers: a tenth of the size);
-- ``slug_at``: search order → slug,
+- ``slug_at``: search order → slug;
+- ``first``: word of 3 or more letters → where it first occurs in search order (typo
+  correction prefers the earliest of equally close words, as reference.lookup does),
 
 and, read whole, the sorted vocabulary of search words, the slugs of the algorithms and
 concepts, and the deck warnings. It is cached under the same sources as the knowledge
@@ -38,27 +40,28 @@ from genai_cli.knowledge.cache import (
     field_names,
     relocate,
 )
-from genai_cli.knowledge.codec import Pages, encode_pages
 from genai_cli.knowledge.model import KINDS, Entry, KnowledgeBase, Term
 from genai_cli.knowledge.names import normalize
+from genai_cli.knowledge.pages import Pages, encode_pages
 from genai_cli.reference.lookup import (
     MAX_QUERY_CHARS,
     SEARCHABLE,
+    Found,
     Hit,
     Index,
-    entry_words,
-    matching_words,
+    forgiving,
     query_words,
     rank,
-    score_bound,
 )
+from genai_cli.reference.searchindex import FIELD_BITS, entry_words, matching_words, score_bound
 
 # Kinds whose entries are always part of a term's context: related() looks through them
 # for links back to the term.
 _REVERSE_KINDS = ("algorithms", "concepts")
-# In a posting, below the search order: the fields (8 bits), then whether it is a term.
-TERM_BIT = 1 << 8
-_SHIFT = 9
+# In a posting, below the search order: the fields (FIELD_BITS), then whether it is a term.
+TERM_BIT = 1 << len(FIELD_BITS)
+_SHIFT = len(FIELD_BITS) + 1
+_FIELDS_MASK = TERM_BIT - 1
 
 
 class TermLookup:
@@ -86,7 +89,8 @@ class TermLookup:
     @staticmethod
     def encode_base(kb: KnowledgeBase, warnings: Sequence[str]) -> bytes:
         rows: dict[str, Any] = {}
-        posts: dict[str, list[int]] = {}  # word -> [order << 9 | term? | where]
+        posts: dict[str, list[int]] = {}  # word -> [order << _SHIFT | term? | where]
+        first: dict[str, int] = {}
         slug_at: dict[str, str] = {}
         searchable = {e.slug for kind in SEARCHABLE for e in kb.of_kind(kind)}
         order = 0
@@ -100,6 +104,8 @@ class TermLookup:
                     term = TERM_BIT if plural == "terms" else 0
                     for word, where in entry_words(entry).items():
                         posts.setdefault(word, []).append(order << _SHIFT | term | where)
+                        if len(word) >= 3:
+                            first.setdefault(word, len(first))
                 rows[entry.slug] = [len(rows), searched, plural, encode_row(entry)]
         names = {key: entry.slug for key, entry in kb.name_keys("terms").items()}
         reverse = [e.slug for plural in _REVERSE_KINDS for e in kb.of_kind(plural)]
@@ -107,7 +113,13 @@ class TermLookup:
         extra = [sorted(posts), reverse, list(warnings)]
         for word, items in posts.items():  # ascending: store the differences
             posts[word] = [items[0]] + [b - a for a, b in pairwise(items)]
-        tables = {"names": names, "rows": rows, "posts": posts, "slug_at": slug_at}
+        tables = {
+            "names": names,
+            "rows": rows,
+            "posts": posts,
+            "slug_at": slug_at,
+            "first": first,
+        }
         # Rows are read one by one (a search may read thousands): small pages for them.
         return encode_pages(tables, [fields, extra], {"rows": 8})
 
@@ -157,7 +169,8 @@ class TermLookup:
 
     def context(self, term: Term) -> KnowledgeBase:
         """A knowledge base holding what the term's panel shows, in the full one's order."""
-        wanted = dict.fromkeys([term.slug, *term.see_also, *term.prerequisites, *self.reverse])
+        links = (*term.see_also, *term.more_precisely, *term.prerequisites)
+        wanted = dict.fromkeys([term.slug, *links, *self.reverse])
         entries = [e for e in (self.entry(s) for s in wanted) if e is not None]
         groups: dict[str, list[Entry]] = {plural: [] for plural in KINDS}
         plural_of = {kind.kind: plural for plural, kind in KINDS.items()}
@@ -212,6 +225,10 @@ class TermLookup:
         hits.sort(key=lambda h: (-h.score, self._order[h.entry.slug]))
         return hits[:limit]
 
+    def forgiving(self, text: str, limit: int) -> Found:
+        """reference.lookup.forgiving_search through the index: the same hits."""
+        return forgiving(text, limit, self.search, lambda: _Vocabulary(self))
+
     def _postings(self, word: str) -> dict[int, int]:
         """Search order → where (FIELD_BITS) for every entry a query word matches."""
         found: dict[int, int] = {}
@@ -224,8 +241,26 @@ class TermLookup:
                 if type(step) is not int:
                     break
                 at += step
-                found[at >> _SHIFT] = found.get(at >> _SHIFT, 0) | (at & (TERM_BIT | 0xFF))
+                found[at >> _SHIFT] = found.get(at >> _SHIFT, 0) | (at & (TERM_BIT | _FIELDS_MASK))
         return found
+
+
+class _Vocabulary:
+    """The lookup's search words, as reference.lookup.corrected wants them."""
+
+    def __init__(self, lookup: TermLookup) -> None:
+        self._lookup = lookup
+        self._long = [w for w in lookup.vocabulary if len(w) >= 3]
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and self._lookup.pages.get("first", word) is not None
+
+    def words(self) -> Sequence[str]:
+        return self._long
+
+    def first_seen(self, word: str) -> int:
+        at = self._lookup.pages.get("first", word)
+        return at if type(at) is int else len(self._long)
 
 
 class _Terms(Mapping[str, Term]):

@@ -15,7 +15,7 @@ from typing import Literal
 
 from genai_cli.errors import UsageError
 from genai_cli.knowledge.model import Algorithm, Entry, KnowledgeBase, Myth, Term, names_of
-from genai_cli.knowledge.names import normalize
+from genai_cli.knowledge.names import normalize, whole_number
 
 TOPICS = ("terms", "algorithms", "myths", "all")
 MODES = ("choice", "typed", "flashcard", "mixed")
@@ -373,9 +373,11 @@ class QuestionMaker:
         return self._pick_name(entry, ref, rng, _profile(entry))
 
 
-def _rating(text: str) -> int | None:
-    if text.isdigit():
-        number = int(text)
+def parse_rating(text: str) -> int | None:
+    """A rating: 1-4 or a name (or its start) of Again, Hard, Good, Easy, else None."""
+    text = text.strip()
+    if text.isdigit():  # also ², ① or a 5,000-digit number: not a rating
+        number = whole_number(text)
         return number if number in RATING_NAMES else None
     folded = text.casefold()
     for number, name in RATING_NAMES.items():
@@ -393,7 +395,7 @@ def _close(typed: str, accepted: Iterable[str]) -> bool:
 
 
 def _grade_flashcard(text: str) -> Outcome | None:
-    rating = _rating(text)
+    rating = parse_rating(text)
     if rating is None:
         return None
     return Outcome(rating != AGAIN, rating, RATING_NAMES[rating])
@@ -403,9 +405,9 @@ def _grade_choice(question: Question, text: str) -> Outcome | None:
     if not text:
         return None
     chosen = text
-    if text.isdigit():
-        number = int(text)
-        if not 1 <= number <= len(question.options):
+    if text.isdigit():  # also ², ① or a 5,000-digit number: not an option
+        number = whole_number(text)
+        if number is None or not 1 <= number <= len(question.options):
             return None
         chosen = question.options[number - 1]
     key = normalize(chosen)

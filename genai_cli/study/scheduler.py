@@ -12,6 +12,8 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
+LEARNING, REVIEW, RELEARNING = 1, 2, 3  # fsrs.State values, without importing fsrs
+
 
 @dataclass(frozen=True, slots=True)
 class CardState:

@@ -11,17 +11,16 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import quote
 
 from genai_cli.errors import StoreError
 from genai_cli.paths import display_path, progress_db
+from genai_cli.study import storecheck
 from genai_cli.study.scheduler import CardState, utc
 
 BUSY_TIMEOUT_MS = 15_000
@@ -58,6 +57,17 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX reviews_by_time ON reviews (reviewed_at);
     CREATE INDEX cards_by_due ON cards (due);
     """,
+    # Interview answers: the text a learner typed for an open question, one row per
+    # review (self-contained, so it can be renumbered when migrations are merged).
+    """
+    CREATE TABLE IF NOT EXISTS typed_answers (
+        review_id   INTEGER PRIMARY KEY REFERENCES reviews (id) ON DELETE CASCADE,
+        card_id     TEXT NOT NULL,
+        answered_at TEXT NOT NULL,
+        text        TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS typed_answers_by_card ON typed_answers (card_id, answered_at);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -69,10 +79,6 @@ def default_path() -> Path:
 def _ts(moment: datetime) -> str:
     """Fixed-width UTC text, so that text order is time order in SQL."""
     return utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
-
-
-def _dt(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,55 +94,14 @@ class ReviewRecord:
     duration_ms: int | None = None
 
 
-class _Corrupt(Exception):
-    pass
+@dataclass(frozen=True, slots=True)
+class TypedAnswer:
+    """An interview answer as the learner typed it, and the grade they gave it."""
 
-
-def _peek_version(path: Path) -> int:
-    """The schema version of an existing file, read-only; _Corrupt if it is not a database.
-
-    Without a WAL file next to it the file is complete, and is opened ``immutable`` so that
-    not even an empty -wal or -shm file is created beside a database we may refuse.
-    """
-    wal = path.with_name(path.name + "-wal")
-    uri = f"file:{quote(str(path))}?mode=ro" + ("" if wal.exists() else "&immutable=1")
-    try:
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    except sqlite3.OperationalError as exc:
-        raise StoreError(f"cannot open {display_path(path)}: {exc}") from exc
-    try:
-        version: int = conn.execute("PRAGMA user_version").fetchone()[0]
-        check = conn.execute("PRAGMA quick_check").fetchone()[0]
-    except sqlite3.OperationalError as exc:
-        raise StoreError(f"cannot read {display_path(path)}: {exc}") from exc
-    except sqlite3.DatabaseError as exc:  # "file is not a database", "malformed"
-        raise _Corrupt(str(exc)) from exc
-    finally:
-        conn.close()
-    if check != "ok":
-        raise _Corrupt(check)
-    return version
-
-
-def _aside_name(path: Path, label: str, now: datetime) -> Path:
-    stamp = utc(now).strftime("%Y%m%dT%H%M%SZ")
-    candidate = path.with_name(f"{path.name}.{label}-{stamp}")
-    number = 1
-    while candidate.exists():
-        number += 1
-        candidate = path.with_name(f"{path.name}.{label}-{stamp}-{number}")
-    return candidate
-
-
-def _move_aside(path: Path, now: datetime) -> Path:
-    """Rename the database (and its WAL files) to a timestamped name next to it."""
-    aside = _aside_name(path, "corrupt", now)
-    os.replace(path, aside)
-    for suffix in ("-wal", "-shm"):
-        extra = path.with_name(path.name + suffix)
-        if extra.exists():
-            os.replace(extra, aside.with_name(aside.name + suffix))
-    return aside
+    card_id: str
+    answered_at: datetime
+    text: str
+    rating: int
 
 
 class Store:
@@ -146,6 +111,7 @@ class Store:
         self.path = path
         self._conn = conn
         self.notices = notices  # one-line warnings for the user (a corrupt file moved aside)
+        self._identity: tuple[int, int] | None = None  # set by open_store: (device, inode)
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -168,8 +134,11 @@ class Store:
             raise StoreError(f"{display_path(self.path)}: {exc}") from exc
         try:
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
+        except BaseException as exc:
+            with suppress(sqlite3.Error):  # the failure below is the one to report
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):  # "attempt to write a readonly database"
+                raise StoreError(f"{display_path(self.path)}: {exc}") from exc
             raise
         try:
             conn.execute("COMMIT")
@@ -194,26 +163,83 @@ class Store:
     # -- reading -------------------------------------------------------------------------
 
     def cards(self) -> dict[str, CardState]:
+        """Every card whose row genai could have written; other rows are skipped."""
         rows = self._query("SELECT * FROM cards")
-        return {row["card_id"]: _card(row) for row in rows}
+        checked = (storecheck.checked_card(row) for row in rows)
+        return {card.card_id: card for card in checked if card is not None}
 
     def card(self, card_id: str) -> CardState | None:
         rows = self._query("SELECT * FROM cards WHERE card_id = ?", (card_id,))
-        return _card(rows[0]) if rows else None
+        return storecheck.checked_card(rows[0]) if rows else None
 
     def reviews(self) -> list[ReviewRecord]:
+        """Every logged answer whose row genai could have written; other rows are skipped."""
         rows = self._query("SELECT * FROM reviews ORDER BY id")
-        return [
-            ReviewRecord(
+        checked = (_checked_review(row) for row in rows)
+        return [review for review in checked if review is not None]
+
+    def unreadable_rows(self) -> int:
+        """How many card and review rows are not ones genai writes (they are skipped)."""
+        cards = self._query("SELECT * FROM cards")
+        reviews = self._query("SELECT * FROM reviews")
+        typed = len(self._query("SELECT 1 FROM typed_answers")) - len(self.typed_answers())
+        return (
+            sum(1 for r in cards if storecheck.checked_card(r) is None)
+            + sum(1 for r in reviews if _checked_review(r) is None)
+            + typed
+        )
+
+    def check_writable(self) -> None:
+        """StoreError now, before any question, if answers could not be saved.
+
+        A write is tried and rolled back: file modes say nothing about a read-only mount
+        or a process that may ignore them.
+        """
+        try:
+            with self._immediate() as conn:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                conn.execute(f"PRAGMA user_version = {int(version)}")
+                raise _Probe
+        except _Probe:
+            return
+        except StoreError as exc:
+            raise StoreError(
+                f"{display_path(self.path)} cannot be written ({exc.__cause__ or exc}); nothing was"
+                " asked, so nothing is lost; make it writable or point GENAI_HOME elsewhere"
+            ) from exc
+
+    def _check_same_file(self) -> None:
+        """StoreError if the database file was removed, replaced or truncated since opening.
+
+        Answers after an ``rm`` or a ``mv`` over it would be acknowledged and lost, and a
+        truncated file only noticed by the next run. Checked inside each answer's transaction.
+        """
+        if self._identity is not None and not storecheck.still_the_file(self.path, self._identity):
+            raise StoreError(
+                f"{display_path(self.path)} was removed, replaced or truncated while the quiz"
+                " ran; this answer was not saved, and the quiz stopped"
+            )
+
+    def typed_answers(self, card_id: str | None = None) -> list[TypedAnswer]:
+        """Typed answers, oldest first, each with the grade its review gave (one card or all)."""
+        sql = (
+            "SELECT t.card_id, t.answered_at, t.text, r.rating FROM typed_answers t"
+            " JOIN reviews r ON r.id = t.review_id"
+        )
+        params: tuple[object, ...] = ()
+        if card_id is not None:
+            sql += " WHERE t.card_id = ?"
+            params = (card_id,)
+        rows = self._query(sql + " ORDER BY t.answered_at, t.review_id", params)
+        return [  # rows genai could not have written are skipped, like cards and reviews
+            TypedAnswer(
                 row["card_id"],
-                datetime.fromisoformat(row["reviewed_at"]),
+                datetime.fromisoformat(row["answered_at"]),
+                row["text"],
                 row["rating"],
-                bool(row["correct"]),
-                bool(row["close"]),
-                row["answer"],
-                row["duration_ms"],
             )
             for row in rows
+            if storecheck.typed_row_ok(row)
         ]
 
     def _query(self, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
@@ -229,11 +255,16 @@ class Store:
         card_id: str,
         update: Callable[[CardState | None], CardState],
         review: ReviewRecord,
+        typed: str | None = None,
     ) -> CardState:
-        """Apply ``update`` to the card's current state and log ``review``, atomically."""
+        """Apply ``update`` to the card's current state and log ``review``, atomically.
+
+        ``typed``, an interview answer as typed, is kept with the review.
+        """
         with self._immediate() as conn:
+            self._check_same_file()
             row = conn.execute("SELECT * FROM cards WHERE card_id = ?", (card_id,)).fetchone()
-            state = update(_card(row) if row else None)
+            state = update(storecheck.checked_card(row) if row else None)  # a bad row starts afresh
             conn.execute(
                 """
                 INSERT INTO cards (card_id, state, step, stability, difficulty, due,
@@ -257,7 +288,7 @@ class Store:
                     state.lapses,
                 ),
             )
-            conn.execute(
+            cursor = conn.execute(
                 """
                 INSERT INTO reviews (card_id, reviewed_at, rating, correct, close, answer,
                                      duration_ms)
@@ -273,40 +304,59 @@ class Store:
                     review.duration_ms,
                 ),
             )
+            if typed is not None:
+                conn.execute(
+                    "INSERT INTO typed_answers (review_id, card_id, answered_at, text)"
+                    " VALUES (?, ?, ?, ?)",
+                    (cursor.lastrowid, card_id, _ts(review.reviewed_at), typed),
+                )
         return state
 
     def reset(self, now: datetime) -> Path:
         """Copy the database to a timestamped backup next to it, then forget all progress."""
-        backup = _aside_name(self.path, "backup", now)
-        target = sqlite3.connect(backup)
-        try:
-            self._conn.backup(target)
-        finally:
-            target.close()
+        self.check_writable()
         with self._immediate() as conn:
+            # Inside the write transaction: an answer committed by another quiz is either
+            # in the backup and deleted, or after the reset; never in neither file.
+            # A second, reading connection makes the copy (a connection cannot back itself up
+            # inside its own transaction); under WAL it reads past our lock.
+            backup = storecheck.claim_aside_name(self.path, "backup", now)
+            source = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            target = sqlite3.connect(backup)
+            try:
+                source.backup(target)
+            except sqlite3.Error as exc:
+                backup.unlink(missing_ok=True)
+                raise StoreError(f"cannot write {display_path(backup)}: {exc}") from exc
+            finally:
+                target.close()
+                source.close()
+            conn.execute("DELETE FROM typed_answers")
             conn.execute("DELETE FROM reviews")
             conn.execute("DELETE FROM cards")
         return backup
 
 
-def _statements(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
+_statements = storecheck.statements
 
 
-def _card(row: sqlite3.Row) -> CardState:
-    due = _dt(row["due"])
-    assert due is not None
-    return CardState(
+def _checked_review(row: sqlite3.Row) -> ReviewRecord | None:
+    """The answer logged in a row genai could have written, else None."""
+    if not storecheck.review_row_ok(row):
+        return None
+    return ReviewRecord(
         row["card_id"],
-        row["state"],
-        row["step"],
-        row["stability"],
-        row["difficulty"],
-        due,
-        _dt(row["last_review"]),
-        row["reps"],
-        row["lapses"],
+        datetime.fromisoformat(row["reviewed_at"]),
+        row["rating"],
+        bool(row["correct"]),
+        bool(row["close"]),
+        row["answer"],
+        row["duration_ms"],
     )
+
+
+class _Probe(Exception):
+    """Rolls back check_writable's trial write."""
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -345,11 +395,18 @@ def open_store(path: Path, now: datetime) -> Store:
     A corrupt file is moved aside and reported in ``Store.notices``.
     """
     notices: list[str] = []
+    storecheck.refuse_non_file(path)
     if path.exists():
         try:
-            version = _peek_version(path)
-        except _Corrupt as exc:
-            aside = _move_aside(path, now)
+            version = storecheck.peek_version(path, MIGRATIONS, BUSY_TIMEOUT_MS)
+        except storecheck.Foreign as exc:
+            aside = storecheck.move_aside(path, now, "foreign")
+            notices.append(
+                f"{display_path(path)} is not a genai progress database ({exc}); kept it"
+                f" untouched as {aside.name} and started a fresh one"
+            )
+        except storecheck.Corrupt as exc:
+            aside = storecheck.move_aside(path, now)
             notices.append(
                 f"{display_path(path)} could not be read ({exc}); kept it as "
                 f"{aside.name} and started a fresh one"
@@ -369,7 +426,17 @@ def open_store(path: Path, now: datetime) -> Store:
     store = Store(path, conn, notices)
     try:
         store.migrate()
+        store._identity = storecheck.identity(path)
+        skipped = store.unreadable_rows()
+    except OSError as exc:
+        store.close()
+        raise StoreError(f"cannot open {display_path(path)}: {exc.strerror or exc}") from exc
     except BaseException:
         store.close()
         raise
+    if skipped:
+        notices.append(
+            f"{display_path(path)}: skipped {skipped} row{'s' if skipped != 1 else ''} that"
+            " genai did not write (bad timestamps, states or numbers)"
+        )
     return store

@@ -19,11 +19,13 @@ from genai_cli.views.entries import (
     ACCENT,
     DIM,
     LABEL,
+    FieldGrid,
     _field_grid,
     _join,
     _related_line,
     entry_panel,
     link_text,
+    precisely_rows,
     related,
 )
 
@@ -42,8 +44,9 @@ def _closing(kb: KnowledgeBase, slug: str) -> list[RenderableType]:
 
 
 def _links(entry: Entry, kb: KnowledgeBase) -> list[tuple[str, RenderableType]]:
-    """Rows naming the terms, algorithms and concepts an entry is linked with."""
-    rows: list[tuple[str, RenderableType]] = []
+    """Rows naming what says ``entry`` more precisely, then the terms, algorithms and
+    concepts it is linked with."""
+    rows = precisely_rows(entry, kb)
     for kind, label in (("term", "Terms"), ("algorithm", "Algorithm"), ("concept", "Concept")):
         entries = [e for e in related(entry, kb, kind) if "article" not in e.tags]
         if not entries:
@@ -131,12 +134,8 @@ def concepts_view(core: Sequence[Concept], others: Sequence[Concept], kb: Knowle
         parts += [Text(""), concept_panel(concept, kb)]
     if others:
         parts += [Text(""), Text("Other sections of the article", style="bold")]
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(overflow="fold")
-        grid.add_column(style=DIM, overflow="fold")
-        for concept in others:
-            grid.add_row(Text(concept.name), Text(command_for(concept)))
-        parts.append(Padding(grid, (0, 0, 0, 2)))
+        rows = [(concept.name, Text(command_for(concept), style=DIM)) for concept in others]
+        parts.append(Padding(FieldGrid(rows, label_style=""), (0, 0, 0, 2)))
     return Group(*parts)
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from genai_cli.knowledge.loader import DeckReport
-from genai_cli.views.entries import DIM, LABEL
+from genai_cli.knowledge.loader import BUNDLED, DeckReport
+from genai_cli.views.entries import DIM, PathText
 
 _SINGULAR = {
     "terms": "term",
@@ -20,6 +19,8 @@ _SINGULAR = {
     "myths": "myth",
     "quotes": "quote",
     "poems": "poem",
+    "contrasts": "contrast",
+    "questions": "question",
 }
 
 
@@ -39,14 +40,16 @@ def _within(problem: str, path: str) -> str:
     return problem
 
 
-def decks_table(reports: Sequence[DeckReport]) -> RenderableType:
-    """The bundled data and each deck: name and path, what it holds or why it was skipped."""
-    table = Table(box=box.SIMPLE_HEAD, header_style=LABEL, expand=False)
-    table.add_column("Deck", overflow="fold", ratio=2)
-    table.add_column("Entries", overflow="fold", ratio=3)
+def decks_table(reports: Sequence[DeckReport], *, verbose: bool = False) -> RenderableType:
+    """The bundled data and each deck: what it holds or why it was skipped, and its path.
+
+    The bundled data's install path means nothing to a learner: only ``verbose`` shows it.
+    A path wraps after a ``/``, never inside a name.
+    """
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
     for report in reports:
-        name = Text(report.name, style="bold")
-        name.append(f"\n{report.path}", style=DIM)
         if report.skipped:
             what = Text("skipped: ", style="bold red")
             what.append(_within(report.problems[0], report.path))
@@ -55,17 +58,42 @@ def decks_table(reports: Sequence[DeckReport]) -> RenderableType:
         else:
             what = Text(counts_text(report.counts))
             if report.overrides:
-                what.append(f"\nreplaces {report.overrides} earlier", style=DIM)
-        table.add_row(name, what)
+                what.append(f"; replaces {report.overrides} earlier", style=DIM)
+            if report.left_out:
+                what.append(f"; {report.left_out} broken left out", style="yellow")
+        grid.add_row(report.name, what)
+        if verbose or report.name != BUNDLED:
+            grid.add_row("", PathText(report.path))
     decks = len(reports) - 1
     skipped = sum(1 for r in reports if r.skipped)
-    caption = f"{decks} deck{'s' if decks != 1 else ''}"
+    partial = sum(1 for r in reports if r.left_out)
+    summary = f"{decks} deck{'s' if decks != 1 else ''} besides the bundled data"
+    if not decks:
+        summary = "No decks besides the bundled data (genai validate --help tells how to add one)"
     if skipped:
-        caption += f", {skipped} skipped (genai validate shows why)"
-    table.caption = Text(caption, style=DIM)
-    return table
+        summary += f", {skipped} skipped"
+    if partial:
+        summary += f", {partial} with entries left out"
+    if skipped or partial:
+        summary += " (genai validate shows why)"
+    return Group(grid, Text(""), Text(summary, style=DIM))
 
 
 def exported(path: str, counts: Mapping[str, int]) -> RenderableType:
     """One line saying what was written where."""
     return Group(Text(f"Wrote {counts_text(counts)} to {path}"))
+
+
+def imported(path: str, counts: Mapping[str, int], skipped: Mapping[str, int]) -> RenderableType:
+    """What `genai import` wrote, what it skipped, and how to use the deck."""
+    lines = [Text(f"Wrote {counts_text(counts)} to {path}")]
+    if skipped:
+        what = ", ".join(f"{n} {reason}" for reason, n in skipped.items())
+        lines.append(Text(f"Skipped: {what}.", style=DIM))
+    lines.append(
+        Text(
+            f"Use it with genai --deck {path} ..., or put it in your decks directory.",
+            style=DIM,
+        )
+    )
+    return Group(*lines)

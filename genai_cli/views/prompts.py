@@ -111,3 +111,54 @@ def make_asker(show: Show, *, plain: bool) -> Asker:
     if plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
         return PlainAsker(show)
     return QuestionaryAsker(show)
+
+
+def read_answer(
+    message: str,
+    toolbar: Callable[[], str] | None = None,
+    *,
+    input: Any = None,
+    output: Any = None,
+) -> str | None:
+    """A multi-line answer typed in a terminal (for `genai interview`).
+
+    Enter adds a line; Enter on an empty line, or Ctrl-D, ends the answer (Enter at
+    once gives "", a skip). With ``toolbar``, its text (the time left) is shown under
+    the answer and refreshed every second. None on Ctrl-C.
+    """
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.key_binding import KeyBindings
+
+    keys = KeyBindings()
+
+    @keys.add("enter")
+    def _enter(event: Any) -> None:
+        buffer = event.current_buffer
+        document = buffer.document
+        ends = not document.text.strip() or (
+            document.is_cursor_at_the_end and not document.current_line.strip()
+        )
+        if ends:
+            buffer.validate_and_handle()
+        else:
+            buffer.insert_text("\n")
+
+    @keys.add("c-d")
+    def _done(event: Any) -> None:
+        event.current_buffer.validate_and_handle()
+
+    io = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
+    session: Any = PromptSession(
+        multiline=True,
+        key_bindings=keys,
+        bottom_toolbar=toolbar,
+        refresh_interval=1.0 if toolbar else 0,
+        **io,
+    )
+    try:
+        text: str = session.prompt(message, prompt_continuation=". ")
+    except KeyboardInterrupt:
+        return None
+    except EOFError:
+        return ""
+    return "\n".join(line.rstrip() for line in text.strip("\n").split("\n"))
