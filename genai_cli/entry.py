@@ -30,9 +30,16 @@ if TYPE_CHECKING:
     from typing import Any
 
 # Commands whose output is a function of data, arguments, environment and terminal.
-# quote and poem pick at random when given nothing: replayed only with an argument.
+# Never: bare `genai` and `today` (a due count from progress.db and the clock), stats,
+# quiz, learn, interview, import, export, validate, decks, graph, completion: anything
+# reading progress, the clock, files beyond the decks, or writing anything.
 _REPLAYABLE = {"term", "terms", "search", "compare", "algorithms", "myths", "concepts", "apps"}
+# quote and poem pick at random when given no name: replayed only with a name, --all or
+# --seed (the same seed, the same pick).
 _REPLAYABLE_WITH_ARGS = {"quote", "poem"}
+# Options of the app itself, before the command: those taking a value, and flags.
+_GLOBAL_WITH_VALUE = {"--deck"}
+_GLOBAL_FLAGS = {"--no-pager"}
 # Environment variables that change between commands without changing any output.
 _VOLATILE_ENV = {"_", "OLDPWD", "PWD", "SHLVL", "PS1", "PS2", "PROMPT_COMMAND"}
 _VOLATILE_ENV_PREFIXES = ("PYTEST_", "COVERAGE_")
@@ -56,18 +63,35 @@ def fast_path(argv: Sequence[str]) -> int | None:
     return runner.run(lambda: runner.term(" ".join(names), as_json=bool(flags)))
 
 
+def replayable(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` is a command whose output replay may serve (see _REPLAYABLE)."""
+    if list(argv) == ["--help"]:
+        return True
+    at = 0
+    while at < len(argv):  # the app's own options, then the command
+        arg = argv[at]
+        if arg in _GLOBAL_WITH_VALUE:
+            at += 2
+        elif arg in _GLOBAL_FLAGS or arg.startswith(tuple(f"{o}=" for o in _GLOBAL_WITH_VALUE)):
+            at += 1
+        else:
+            break
+    if at >= len(argv) or argv[at].startswith("-"):
+        return False  # bare `genai` (the due count), --version, an unknown option
+    command, rest = argv[at], list(argv[at + 1 :])
+    if command in _REPLAYABLE:
+        return True
+    if command in _REPLAYABLE_WITH_ARGS:
+        named = any(a.strip() and not a.startswith("-") for a in rest)
+        return named or "--all" in rest or any(a.startswith("--seed") for a in rest)
+    return False
+
+
 def replay_key(argv: Sequence[str]) -> list[Any] | None:
     """Everything a replayable command's output may depend on except files; else None."""
     if os.environ.get("_GENAI_COMPLETE") or os.environ.get("GENAI_NO_REPLAY"):
         return None
-    words = [a for a in argv if not a.startswith("-")]
-    if list(argv) != ["--help"] and not (
-        words
-        and (
-            words[0] in _REPLAYABLE
-            or (words[0] in _REPLAYABLE_WITH_ARGS and len(argv) > 1 and argv[0] == words[0])
-        )
-    ):
+    if not replayable(argv):
         return None
     from genai_cli import __version__
 

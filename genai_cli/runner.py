@@ -195,7 +195,12 @@ def show(renderable: Any, *, paged: bool = True) -> None:
     with console.capture() as captured:
         console.print(renderable)
     text = captured.get()
-    if text.count("\n") < console.height or not page(text, command):
+    if text.count("\n") < console.height:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    forbid_storing()  # the pager shows it, not stdout: never replay what was recorded
+    if not page(text, command):
         sys.stdout.write(text)
         sys.stdout.flush()
 

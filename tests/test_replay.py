@@ -260,3 +260,132 @@ def test_a_successful_run_with_nothing_on_stdout_is_not_recorded(
     with pytest.raises(SystemExit):
         entry.main()
     assert outputs(env) == []
+
+
+# --- what replay must never serve: each exclusion, and what the key must hold ---------
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        ([], False),  # bare `genai`: a due count from progress.db and the clock
+        (["--no-pager"], False),
+        (["--deck", "term"], False),  # a deck named like a command is no command
+        (["--deck=terms"], False),
+        (["--version"], False),
+        (["today"], False),
+        (["stats"], False),
+        (["quiz", "--plain"], False),
+        (["learn"], False),
+        (["interview"], False),
+        (["import", "cards.txt"], False),
+        (["export", "out.apkg"], False),
+        (["validate", "d.yaml"], False),
+        (["decks"], False),
+        (["graph"], False),
+        (["quote"], False),  # random picks
+        (["quote", "--json"], False),
+        (["poem", "  "], False),
+        (["--deck", "d", "quote", "--json"], False),
+        (["term", "gan"], True),
+        (["--deck", "d", "--no-pager", "term", "gan"], True),
+        (["--deck=d", "search", "attention"], True),
+        (["quote", "--all"], True),
+        (["quote", "--seed", "3"], True),
+        (["poem", "canvas"], True),
+        (["--help"], True),
+    ],
+)
+def test_only_pure_commands_are_replayable(argv: list[str], expected: bool) -> None:
+    from genai_cli.entry import replayable
+
+    assert replayable(argv) is expected
+
+
+class TestNeverReplayed:
+    def test_bare_genai_with_progress(self, env: dict[str, str]) -> None:
+        run(env, "quiz", "--plain", "-n", "1")  # may create progress.db
+        run(env)
+        run(env, "--no-pager")
+        assert outputs(env) == []
+
+    def test_a_deck_named_like_a_command(self, env: dict[str, str], tmp_path: Path) -> None:
+        (tmp_path / "term").mkdir()
+        os.chdir(tmp_path)
+        try:
+            run(env, "--deck", "term")
+        finally:
+            os.chdir(Path(__file__).parent.parent)
+        assert outputs(env) == []
+
+    def test_study_and_file_commands(self, env: dict[str, str], tmp_path: Path) -> None:
+        run(env, "learn", "--plain")
+        run(env, "interview", "--plain")
+        run(env, "export", str(tmp_path / "out.apkg"))
+        run(env, "import", str(tmp_path / "missing.txt"))
+        run(env, "validate", str(tmp_path / "missing.yaml"))
+        run(env, "decks")
+        run(env, "graph")
+        assert outputs(env) == []
+
+    def test_a_random_quote_as_json(self, env: dict[str, str]) -> None:
+        run(env, "quote", "--json")
+        run(env, "poem", "--json")
+        assert outputs(env) == []
+
+    def test_a_deck_warning_is_replayed_with_its_deck_watched(self, env: dict[str, str]) -> None:
+        deck = Path(env["GENAI_HOME"]) / "decks" / "d.yaml"
+        deck.write_text(DECK + "  - slug: Broken\n    name: x\n", encoding="utf-8")
+        first = run(env, "term", "replayed-term")
+        assert first[0] == 0 and "Broken" in first[2]
+        second = run(env, "term", "replayed-term")
+        assert replayed(second[3]) and second[:3] == first[:3]
+        deck.write_text(DECK, encoding="utf-8")
+        third = run(env, "term", "replayed-term")
+        assert not replayed(third[3]) and "Broken" not in third[2]
+
+
+def test_paged_output_is_never_recorded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from genai_cli import runner
+
+    monkeypatch.setattr(records._STATE, "unstored", 0)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setattr(runner, "pager_command", lambda: ["less"])
+    monkeypatch.setattr(runner, "page", lambda text, command: True)
+    runner.show("\n".join(["line"] * 500))
+    assert records.unstored() == 1
+    monkeypatch.setattr(records._STATE, "unstored", 0)
+    runner.show("one line")  # fits the screen: written to stdout as it is
+    assert records.unstored() == 0
+
+
+def _key_with(monkeypatch: pytest.MonkeyPatch, **env: str) -> object:
+    from genai_cli.entry import replay_key
+
+    for name in ("GENAI_NOW", "NO_COLOR", "COLUMNS", "GENAI_NO_REPLAY", "_GENAI_COMPLETE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return replay_key(["term", "gan"])
+
+
+def test_the_clock_override_is_part_of_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = _key_with(monkeypatch)
+    assert plain is not None
+    assert _key_with(monkeypatch, GENAI_NOW="2030-01-01T00:00:00") != plain
+    assert _key_with(monkeypatch, GENAI_NOW="2031-01-01T00:00:00") != _key_with(
+        monkeypatch, GENAI_NOW="2030-01-01T00:00:00"
+    )
+
+
+def test_colour_width_and_terminal_are_part_of_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """runner.tell colours and wraps on a terminal: its output differs with each of these."""
+    plain = _key_with(monkeypatch)
+    assert _key_with(monkeypatch, NO_COLOR="1") != plain
+    assert _key_with(monkeypatch, COLUMNS="60") != plain
+    monkeypatch.setattr(os, "isatty", lambda fd: fd == 2)
+    monkeypatch.setattr(os, "get_terminal_size", lambda fd: os.terminal_size((80, 24)))
+    on_tty = _key_with(monkeypatch)
+    assert on_tty != plain
+    monkeypatch.setattr(os, "get_terminal_size", lambda fd: os.terminal_size((120, 24)))
+    assert _key_with(monkeypatch) != on_tty
