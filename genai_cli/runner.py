@@ -260,7 +260,8 @@ def term(name: str, *, as_json: bool, deck_options: Sequence[str] = ()) -> None:
         warn(message)
     from genai_cli.reference.lookup import next_step_on_miss
 
-    with next_step_on_miss(lambda: knowledge(deck_options), name, "term"):
+    # The deck warnings were told above, from the lookup record: not a second time.
+    with next_step_on_miss(lambda: loaded(deck_options, warn_user=False)[0].kb, name, "term"):
         entry = lookup.index().resolve(name)
     if as_json:
         from genai_cli.knowledge.serialize import entry_to_json

@@ -389,3 +389,12 @@ def test_colour_width_and_terminal_are_part_of_the_key(monkeypatch: pytest.Monke
     assert on_tty != plain
     monkeypatch.setattr(os, "get_terminal_size", lambda fd: os.terminal_size((120, 24)))
     assert _key_with(monkeypatch) != on_tty
+
+
+def test_a_term_miss_tells_each_deck_warning_once(env: dict[str, str]) -> None:
+    deck = Path(env["GENAI_HOME"]) / "decks" / "d.yaml"
+    deck.write_text(DECK + "    see_also: [nowhere]\n", encoding="utf-8")
+    for extra in ({"GENAI_NO_REPLAY": "1"}, {}, {}):
+        code, _out, err, _ = run(env, "term", "zzzzqq", **extra)
+        assert code == 1
+        assert err.count("'nowhere' is not a known entry") == 1, err
