@@ -4,6 +4,7 @@ and is shared across working directories (red-team H2, H3, M7, M10)."""
 from __future__ import annotations
 
 import errno
+import json
 import os
 import pickle
 import signal
@@ -292,3 +293,48 @@ def test_every_model_field_has_a_checked_codec() -> None:
 
 def test_python_version_in_the_key_is_public() -> None:
     assert records._version()[2] == sys.version
+
+
+def test_the_new_kinds_are_checked_field_by_field() -> None:
+    """Contrasts (Point rows), questions (text points), cloze and more_precisely: a
+    stored value of the wrong shape is a miss, never an entry holding it."""
+    from genai_cli.knowledge.loader import load_bundled
+    from genai_cli.knowledge.model import Point
+
+    kb = load_bundled()
+    for entry in (kb.contrasts[0], kb.questions[0], kb.cloze[0], kb.terms[0]):
+        cls = type(entry)
+        names = codec.field_names(cls)
+        row = codec.encode_row(entry)
+        back = codec.decode_row(cls, names, json.loads(json.dumps(row)))
+        assert back == entry
+        for name in ("points", "text", "more_precisely", "between"):
+            if name not in names:
+                continue
+            for bad in (3, [[1, ["a"]]], [["aspect", "not a list"]], {"a": 1}, None):
+                tampered = json.loads(json.dumps(row))
+                tampered[names.index(name)] = bad
+                with pytest.raises(codec.BadRecord):
+                    codec.decode_row(cls, names, tampered)
+    assert isinstance(
+        codec.decode_row(
+            type(kb.contrasts[0]),
+            codec.field_names(type(kb.contrasts[0])),
+            json.loads(json.dumps(codec.encode_row(kb.contrasts[0]))),
+        ).points[0],
+        Point,
+    )  # type: ignore[attr-defined]
+
+
+def test_a_parsed_deck_keeps_its_broken_entries() -> None:
+    from genai_cli.knowledge.schema import parse_text
+
+    text = "terms:\n  - slug: ok\n    name: Ok\n    definition: x.\n  - slug: Bad\n    name: B\n"
+    parsed = parse_text(text, "d.yaml", "d")
+    assert parsed.broken and not parsed.whole_file
+    back = codec.ParsedCodec().decode(codec.ParsedCodec().encode(parsed), codec.NOWHERE)
+    assert back == parsed and back.broken == parsed.broken and not back.whole_file
+    data = json.loads(codec.ParsedCodec().encode(parsed))
+    data[3] = [[1]]
+    with pytest.raises(codec.BadRecord):
+        codec.ParsedCodec().decode(json.dumps(data).encode(), codec.NOWHERE)
