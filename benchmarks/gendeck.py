@@ -253,20 +253,22 @@ def probe_slugs(terms: list[dict[str, object]]) -> dict[str, str]:
     }
 
 
-# A deck file may hold at most 1 MiB (genai_cli.knowledge.yamlsafe.MAX_BYTES, a limit for untrusted
-# files), about 2,000 generated terms; a bigger deck is a directory of files, which genai
-# reads as one deck set (links may cross files) and caches file by file.
+# Files of 1,000 terms by default: genai reads a directory of files as one deck set (links
+# may cross files) and caches file by file, so editing one re-reads only that one. One
+# file may also hold a whole large deck (``per_file``): 50,000 terms is ~6 MB.
 TERMS_PER_FILE = 1_000
 
 
-def write_deck(path: Path, count: int, seed: int = 6) -> dict[str, str]:
+def write_deck(
+    path: Path, count: int, seed: int = 6, per_file: int = TERMS_PER_FILE
+) -> dict[str, str]:
     """Write ``count`` terms into the deck directory ``path`` (part-001.yaml, …)."""
     terms = generate(count, seed)
     path.mkdir(parents=True, exist_ok=True)
     for old in path.glob("part-*.yaml"):
         old.unlink()
-    for number, start in enumerate(range(0, len(terms), TERMS_PER_FILE), 1):
-        chunk = terms[start : start + TERMS_PER_FILE]
+    for number, start in enumerate(range(0, len(terms), per_file), 1):
+        chunk = terms[start : start + per_file]
         (path / f"part-{number:03d}.yaml").write_text(to_yaml(chunk), encoding="utf-8")
     return probe_slugs(terms)
 
@@ -283,8 +285,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--output", type=Path, required=True, help="the deck directory to write (part-*.yaml)"
     )
+    parser.add_argument(
+        "--per-file", type=int, default=TERMS_PER_FILE, help="terms in each file (1000)"
+    )
     args = parser.parse_args(argv)
-    probes = write_deck(args.output, args.terms, args.seed)
+    probes = write_deck(args.output, args.terms, args.seed, args.per_file)
     size = deck_size(args.output)
     sys.stdout.write(
         f"wrote {args.terms} terms ({size / 1e6:.1f} MB) to {args.output}; "

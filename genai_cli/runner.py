@@ -12,12 +12,14 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from genai_cli.errors import ExitCode, GenaiError, NotFoundError
+from genai_cli.knowledge.records import forbid_storing
 from genai_cli.knowledge.yamlsafe import clean
 
 if TYPE_CHECKING:
     from genai_cli.knowledge.decks import Found
     from genai_cli.knowledge.loader import Loaded
     from genai_cli.knowledge.model import KnowledgeBase
+    from genai_cli.reference.lookup import Found as Searched
 
 
 def one_line(text: str) -> str:
@@ -84,49 +86,6 @@ def tell(message: str, *, level: str = "error") -> None:
         pass
 
 
-def claim_stdio() -> bool:
-    """Put /dev/null on each closed standard descriptor (0, 1, 2); False if stdout was closed.
-
-    A closed descriptor would be handed to the next file opened (the progress database,
-    say), and output meant for the terminal would land in it. A closed stdin then reads
-    as end of input and a closed stderr drops warnings; with stdout closed the command
-    has nowhere to put its result, which the caller reports.
-    """
-    closed = []
-    for fd in (0, 1, 2):
-        try:
-            os.fstat(fd)
-        except OSError:
-            closed.append(fd)
-    for fd in closed:
-        spare = os.open(os.devnull, os.O_RDWR)
-        if spare != fd:
-            os.dup2(spare, fd)
-            os.close(spare)
-    if 0 in closed:
-        sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115 - lives as stdin
-    if 2 in closed:
-        sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
-    _replace_unencodable()
-    if 1 in closed:
-        sys.stdout = open(1, "w", encoding="utf-8", closefd=False)  # noqa: SIM115
-        return False
-    return True
-
-
-def _utf(stream: Any) -> bool:
-    return str(getattr(stream, "encoding", "") or "").lower().replace("_", "-").startswith("utf")
-
-
-def _replace_unencodable() -> None:
-    """Under a legacy or ASCII encoding (ISO-8859-1, PYTHONIOENCODING=ascii), characters the
-    encoding lacks become "?" instead of an internal UnicodeEncodeError; Rich already draws
-    boxes in ASCII there. Input that is not in the encoding is read with replacements."""
-    for stream in (sys.stdin, sys.stdout, sys.stderr):
-        if stream is not None and not _utf(stream) and hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")
-
-
 def fail(message: str, code: int) -> int:
     """Tell ``message``; return ``code``."""
     tell(message)
@@ -163,10 +122,12 @@ def run(action: Callable[[], object], passthrough: tuple[type[BaseException], ..
         return fail("interrupted", ExitCode.INTERRUPTED)
     except BrokenPipeError:
         # The reader went away (`genai terms | head`): stop quietly, as Unix tools do.
+        forbid_storing()  # what was written is not the whole output: never replay it
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return ExitCode.OK
     except Exception as exc:
+        forbid_storing()  # an internal error may not happen next time: never replay it
         if os.environ.get("GENAI_DEBUG"):
             raise
         return fail(
@@ -234,7 +195,12 @@ def show(renderable: Any, *, paged: bool = True) -> None:
     with console.capture() as captured:
         console.print(renderable)
     text = captured.get()
-    if text.count("\n") < console.height or not page(text, command):
+    if text.count("\n") < console.height:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    forbid_storing()  # the pager shows it, not stdout: never replay what was recorded
+    if not page(text, command):
         sys.stdout.write(text)
         sys.stdout.flush()
 
@@ -247,6 +213,11 @@ def show_now(renderable: Any) -> None:
     taller than the screen would wait behind ``less`` instead of being answered.
     """
     show(renderable, paged=False)
+
+
+def _utf(stream: Any) -> bool:
+    # as entry.utf (which runs before anything is imported; runner must not import entry)
+    return str(getattr(stream, "encoding", "") or "").lower().replace("_", "-").startswith("utf")
 
 
 def print_json(data: Any) -> None:
@@ -289,7 +260,8 @@ def term(name: str, *, as_json: bool, deck_options: Sequence[str] = ()) -> None:
         warn(message)
     from genai_cli.reference.lookup import next_step_on_miss
 
-    with next_step_on_miss(lambda: knowledge(deck_options), name, "term"):
+    # The deck warnings were told above, from the lookup record: not a second time.
+    with next_step_on_miss(lambda: loaded(deck_options, warn_user=False)[0].kb, name, "term"):
         entry = lookup.index().resolve(name)
     if as_json:
         from genai_cli.knowledge.serialize import entry_to_json
@@ -299,3 +271,16 @@ def term(name: str, *, as_json: bool, deck_options: Sequence[str] = ()) -> None:
     from genai_cli.views.entries import term_panel
 
     show(term_panel(entry, lookup.context(entry)))
+
+
+def search(text: str, limit: int, deck_options: Sequence[str] = ()) -> Searched:
+    """`genai search`: reference.lookup.forgiving_search over everything, through the lookup
+    record's inverted index (genai_cli.reference.termlookup): only candidates are decoded."""
+    from genai_cli.knowledge.decks import discover
+    from genai_cli.reference.termlookup import load_term_lookup
+
+    found = discover(deck_options)
+    lookup = load_term_lookup(found.files)
+    for message in (*found.problems, *lookup.warnings):
+        warn(message)
+    return lookup.forgiving(text, limit)

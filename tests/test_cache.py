@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from genai_cli.knowledge import cache
+from genai_cli.knowledge import records as disk
+from genai_cli.knowledge.codec import NOWHERE, KnowledgeCodec
 from genai_cli.knowledge.loader import (
     data_files,
     load_bundled,
@@ -34,7 +35,7 @@ def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _records(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.rglob("*.bin"))
+    return sorted(p for p in directory.rglob("*.rec"))
 
 
 def _deck(tmp_path: Path, text: str) -> Path:
@@ -70,8 +71,8 @@ class TestRoundTrip:
         """A contrast's points are Point rows, a question's are text: the codec keeps both."""
         bundled = load_bundled()
         kb = KnowledgeBase(contrasts=bundled.contrasts[:1], questions=bundled.questions[:1])
-        codec = cache.KnowledgeCodec()
-        back = codec.decode(codec.encode(kb))
+        codec = KnowledgeCodec()
+        back = codec.decode(codec.encode(kb), NOWHERE)
         assert back == kb
         assert isinstance(back.contrasts[0].points[0], Point)
         assert all(isinstance(p, str) for p in back.questions[0].points)
@@ -130,7 +131,7 @@ class TestStaleness:
         self, cache_home: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         load_bundled()
-        monkeypatch.setattr(cache, "SCHEMA_VERSION", cache.SCHEMA_VERSION + 1)
+        monkeypatch.setattr(disk, "SCHEMA_VERSION", disk.SCHEMA_VERSION + 1)
         calls = []
         real = load_files
         monkeypatch.setattr(
@@ -184,7 +185,7 @@ class TestBrokenCache:
             record.write_bytes(damage(record.read_bytes()))  # type: ignore[operator]
         assert load_bundled() == expected
         # and the rebuilt records are sound again
-        assert all(r.read_bytes().startswith(b"genai-cache\n") for r in _records(cache_home))
+        assert all(r.read_bytes().startswith(disk._MAGIC) for r in _records(cache_home))
         assert load_bundled() == expected
 
     def test_unreadable_record_is_ignored(self, cache_home: Path) -> None:
@@ -229,10 +230,10 @@ class TestAtomicWrite:
             renamed.append((str(src), str(dst)))
             real(src, dst)
 
-        monkeypatch.setattr(cache.os, "replace", spy)
+        monkeypatch.setattr(disk.os, "replace", spy)
         load_bundled()
         assert renamed
-        assert all(src.endswith(".tmp") and dst.endswith(".bin") for src, dst in renamed)
+        assert all(src.endswith(".tmp") and dst.endswith(".rec") for src, dst in renamed)
 
 
 class TestGeneratedDeck:

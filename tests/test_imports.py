@@ -135,10 +135,42 @@ class TestWarmCacheImports:
         "args", [("term", "latent-space"), ("search", "attention"), ("term", "latnt-space")]
     )
     def test_no_yaml_when_warm(self, args: tuple[str, ...], tmp_path: Path) -> None:
-        env = {**os.environ, "GENAI_CACHE_DIR": str(tmp_path / "cache")}
+        # GENAI_NO_REPLAY: the data cache alone, not the replay of the whole output
+        env = {**os.environ, "GENAI_CACHE_DIR": str(tmp_path / "cache"), "GENAI_NO_REPLAY": "1"}
         cold = _modules(*args, env=env)
         assert "yaml" in cold  # the first run parses the bundled data
         warm = _modules(*args, env=env)
         assert "genai_cli.runner" in warm
         assert sorted(m for m in warm if m.split(".")[0] in ("yaml", "_yaml")) == []
         assert sorted(m for m in warm if m.split(".")[0] in HEAVY) == []
+
+
+class TestReplayImports:
+    """A replayed command (entry.py) imports none of genai's model, Rich, Typer or YAML,
+    nor typing, pathlib or platformdirs: it reads one record and stats its sources."""
+
+    @pytest.mark.parametrize(
+        "args", [("term", "latent-space"), ("search", "attention"), ("terms",), ("--help",)]
+    )
+    def test_replay_is_light(self, args: tuple[str, ...], tmp_path: Path) -> None:
+        env = {**os.environ, "GENAI_CACHE_DIR": str(tmp_path / "cache")}
+        _modules(*args, env=env)
+        replay = _modules(*args, env=env)
+        ours = sorted(m for m in replay if m.startswith("genai_cli"))
+        assert ours == [
+            "genai_cli",
+            "genai_cli.entry",
+            "genai_cli.knowledge",
+            "genai_cli.knowledge.records",
+        ]
+        heavy = (
+            "rich",
+            "typer",
+            "click",
+            "yaml",
+            "pathlib",
+            "platformdirs",
+            "typing",
+            "json.encoder",
+        )
+        assert sorted(m for m in replay if m.split(".")[0] in heavy and m in heavy) == []

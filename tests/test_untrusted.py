@@ -51,11 +51,12 @@ class TestBounds:
         with pytest.raises(RecursionError):
             yaml.load(deep_block(5000), Loader=yaml.SafeLoader)
 
-    def test_too_many_values(self, parser: str) -> None:
-        text = "[" + "a," * MAX_NODES + "a]"
-        assert len(text) < MAX_BYTES
+    def test_too_many_values(self, parser: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        # The check at a smaller cap, for both parsers (TestCaps uses the real one).
+        monkeypatch.setattr(yamlsafe, "MAX_NODES", 50_000)
+        text = "[" + "a," * 50_000 + "a]"
         # the pure-Python parser is a fallback only (wheels of PyYAML ship libyaml)
-        assert _refused(text, f"more than {MAX_NODES} values") < (0.5 if parser == "libyaml" else 2)
+        assert _refused(text, "more than 50000 values") < (0.5 if parser == "libyaml" else 2)
 
     def test_a_large_anchor_repeated_is_refused(self) -> None:
         anchor = "a: &x [" + ",".join(["v"] * 9_000) + "]\n"
@@ -63,7 +64,7 @@ class TestBounds:
             read_yaml(anchor + "".join(f"b{i}: *x\n" for i in range(12)))
 
     def test_size_cap(self, parser: str) -> None:
-        assert _refused(b"#" * (MAX_BYTES + 1), "larger than 1 MiB") < 0.1
+        assert _refused(b"#" * (MAX_BYTES + 1), "larger than 128 MiB") < 0.5
 
     def test_a_huge_file_is_not_read_whole(self, tmp_path: Path) -> None:
         huge = tmp_path / "huge.yaml"
@@ -72,14 +73,60 @@ class TestBounds:
         started = time.perf_counter()
         parsed = loader.parse_file(huge, "huge")
         assert time.perf_counter() - started < 1.0
-        assert parsed.problems == (f"{loader.display_path(huge)}:0: file is larger than 1 MiB",)
+        (problem,) = parsed.problems
+        assert problem.startswith(f"{loader.display_path(huge)}:0: file is larger than 128 MiB")
+        assert "split it into several files in one deck directory" in problem
 
-    def test_largest_allowed_deck_reads_quickly(self) -> None:
+    def test_a_deck_of_50000_values_reads_quickly(self) -> None:
         entry = "  - slug: s{0}\n    name: N{0}\n    definition: d\n"
-        text = "terms:\n" + "".join(entry.format(i) for i in range(MAX_NODES // 8))
+        text = "terms:\n" + "".join(entry.format(i) for i in range(50_000 // 8))
         started = time.perf_counter()
-        assert len(read_yaml(text)["terms"]) == MAX_NODES // 8
+        assert len(read_yaml(text)["terms"]) == 50_000 // 8
         assert time.perf_counter() - started < 1.0  # libyaml; measured ~0.1 s
+
+
+class TestCaps:
+    """Each documented cap (docs/data-format.md): a file at the limit loads, one past it
+    does not. With libyaml, the parser genai uses wherever PyYAML ships it."""
+
+    def test_bytes(self, tmp_path: Path) -> None:
+        assert yamlsafe.MAX_BYTES == 128 * 1024 * 1024
+        at = b"terms: []\n" + b"#" * (MAX_BYTES - 10)
+        assert read_yaml(at) == {"terms": []}
+        with pytest.raises(YamlError, match="larger than 128 MiB"):
+            read_yaml(at + b"\n")
+        path = tmp_path / "big.yaml"
+        path.write_bytes(at)
+        assert loader.parse_file(path).problems == ()
+        with path.open("ab") as handle:
+            handle.write(b"\n")
+        assert "larger than 128 MiB" in loader.parse_file(path).problems[0]
+
+    def test_values(self) -> None:
+        assert MAX_NODES == 3_000_000
+        at = "[" + "a," * (MAX_NODES - 2) + "a]"  # the list and its MAX_NODES - 1 items
+        assert len(read_yaml(at)) == MAX_NODES - 1
+        with pytest.raises(YamlError, match=f"more than {MAX_NODES} values"):
+            read_yaml(at[:-1] + ",a]")
+
+    def test_alias_expansion(self) -> None:
+        assert yamlsafe.MAX_ALIAS_NODES == 10_000
+        anchor = "a: &x [" + ",".join(["v"] * 9_999) + "]\n"  # 10,000 nodes
+        assert len(read_yaml(anchor + "b: *x\n")["b"]) == 9_999
+        with pytest.raises(YamlError, match="aliases expand to more than 10000 nodes"):
+            read_yaml(anchor.replace("[", "[v,") + "b: *x\n")
+
+    def test_depth(self) -> None:
+        assert yamlsafe.MAX_DEPTH == 32
+        read_yaml("[" * 32 + "]" * 32)
+        with pytest.raises(YamlError, match="nesting deeper than 32 levels"):
+            read_yaml("[" * 33 + "]" * 33)
+
+    def test_value_length(self) -> None:
+        assert yamlsafe.MAX_SCALAR == 100_000
+        assert len(read_yaml("a: " + "x" * 100_000)["a"]) == 100_000
+        with pytest.raises(YamlError, match="a value longer than 100000 characters"):
+            read_yaml("a: " + "x" * 100_001)
 
 
 _MEMORY_PROBE = """
@@ -89,6 +136,7 @@ import yaml
 from genai_cli.knowledge import yamlsafe
 from tests.hostile import billion_laughs, deep_block, deep_flow
 yamlsafe._Loader = getattr(yaml, {loader!r})
+yamlsafe.MAX_BYTES, yamlsafe.MAX_NODES = 1 << 20, 50_000  # the bombs, not the ordinary caps
 texts = [billion_laughs(12), deep_flow(5000), deep_block(5000), b"#" * (yamlsafe.MAX_BYTES + 1),
          "[" + "a," * yamlsafe.MAX_NODES + "a]"]
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -80,17 +80,20 @@ def terms_command(
 @app.command("search")
 @guarded
 def search_command(
-    query: Annotated[list[str], typer.Argument(metavar="WORDS...", help="Words to look for.")],
+    query: Annotated[
+        list[str],
+        typer.Argument(metavar="WORDS...", help="Words to look for (the first 32 distinct ones)."),
+    ],
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, metavar="N", help="At most this many results.")
     ] = 10,
     as_json: JsonOption = False,
 ) -> None:
     """Search terms, algorithms, concepts, applications and myths; exit 1 if nothing matches."""
-    from genai_cli.reference.lookup import command_for, forgiving_search, query_words
+    from genai_cli.reference.lookup import command_for, query_words
 
     text = " ".join(query)
-    found = forgiving_search(knowledge(), text, limit=limit)
+    found = runner.search(text, limit, deck_options())
     hits = found.hits
     if as_json:
         print_json(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from genai_cli.errors import DataError
-from genai_cli.knowledge.cache import KNOWLEDGE, SourceSpec, WithExtra, load_assembled, parse_cached
+from genai_cli.knowledge.cache import NotStored, SourceSpec, load_assembled, parse_cached
 from genai_cli.knowledge.checks import (
     by_place,
     contrast_problems,
@@ -18,6 +18,7 @@ from genai_cli.knowledge.checks import (
     name_problems,
     slug_problems,
 )
+from genai_cli.knowledge.codec import KNOWLEDGE, ParsedCodec, ReportsCodec, WithExtra
 from genai_cli.knowledge.model import (
     KINDS,
     Concept,
@@ -27,8 +28,9 @@ from genai_cli.knowledge.model import (
     Term,
 )
 from genai_cli.knowledge.names import normalize
+from genai_cli.knowledge.progress import Progress
 from genai_cli.knowledge.schema import Parsed, parse_text
-from genai_cli.knowledge.yamlsafe import MAX_BYTES, quoted
+from genai_cli.knowledge.yamlsafe import MAX_BYTES, quoted, too_large
 from genai_cli.paths import bundled_data_dir, display_path
 
 DATA_SUFFIXES = (".yaml", ".yml")
@@ -47,19 +49,23 @@ def data_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.suffix in DATA_SUFFIXES and p.is_file())
 
 
-def _read_bounded(path: Path) -> bytes:
-    """The file's bytes, at most MAX_BYTES + 1 of them (enough for read_yaml to refuse)."""
-    if not stat.S_ISREG(path.stat().st_mode):
+def _read_bounded(path: Path) -> bytes | None:
+    """The file's bytes, at most MAX_BYTES + 1 of them; None if it is larger than that."""
+    found = path.stat()
+    if not stat.S_ISREG(found.st_mode):
         raise OSError(0, "not a regular file")
+    if found.st_size > MAX_BYTES:
+        return None  # refused without reading it
     with path.open("rb") as handle:
         return handle.read(MAX_BYTES + 1)
 
 
-def parse_file(path: Path, deck: str | None = None) -> Parsed:
+def parse_file(path: Path, deck: str | None = None, *, fresh: bool = False) -> Parsed:
     """Read and validate one file on its own (no cross-file checks), cached until it changes.
 
     ``deck`` is the name entries carry to say where they came from (None for the
     bundled data). Never raises for a bad file: every problem is in the result.
+    ``fresh`` reads the file itself, whatever the cache holds (`genai validate`).
     """
     shown = display_path(path)
 
@@ -67,10 +73,20 @@ def parse_file(path: Path, deck: str | None = None) -> Parsed:
         try:
             data = _read_bounded(path)
         except OSError as exc:
-            return Parsed(shown, (), (f"{shown}:0: cannot read: {exc.strerror or exc}",))
+            # Never cached (red-team H3): the cause may be gone next time, unseen by stat.
+            raise NotStored(
+                Parsed(shown, (), (f"{shown}:0: cannot read: {exc.strerror or exc}",))
+            ) from None
+        if data is None:
+            return Parsed(shown, (), (f"{shown}:0: {too_large().message}",))
         return parse_text(data, shown, deck)
 
-    return parse_cached(SourceSpec(path, deck, shown), parse)
+    if fresh:
+        try:
+            return parse()
+        except NotStored as signal:
+            return signal.value  # type: ignore[no-any-return]
+    return parse_cached(SourceSpec(path, deck, shown), parse, ParsedCodec())
 
 
 def _fatal(problems: Sequence[str]) -> DataError:
@@ -209,7 +225,9 @@ def load_knowledge(deck_paths: Sequence[Path]) -> Loaded:
         loaded.kb.name_keys("terms")  # computed now so the cache stores it
         return loaded.kb, (loaded.warnings, loaded.sources)
 
-    kb, (warnings, sources) = load_assembled(specs, build, WithExtra(KNOWLEDGE))
+    kb, (warnings, sources) = load_assembled(
+        specs, build, WithExtra(KNOWLEDGE, ReportsCodec(DeckReport))
+    )
     return Loaded(kb, warnings, sources)
 
 
@@ -245,7 +263,12 @@ def _load_knowledge(bundled_files: Sequence[Path], deck_paths: Sequence[Path]) -
     with a warning. A deck entry replaces the bundled or earlier-deck entry with the same slug.
     """
     bundled = _checked(bundled_files)
-    decks = [parse_file(p, display_path(p)) for p in deck_paths]
+    progress = Progress(len(deck_paths))
+    decks = []
+    for number, path in enumerate(deck_paths, 1):
+        decks.append(parse_file(path, display_path(path)))
+        progress.show(number)
+    progress.done()
     warnings: list[str] = []
     whole: dict[str, tuple[str, ...]] = {}
     kept: dict[str, list[Entry]] = {}
@@ -317,7 +340,7 @@ def validate(paths: Sequence[Path], context: Sequence[Path] = ()) -> Validation:
     """
     targets = {_identity(p) for p in paths}
     base = load_knowledge([c for c in context if _identity(c) not in targets]).kb
-    parsed = [parse_file(p, display_path(p)) for p in paths]
+    parsed = [parse_file(p, display_path(p), fresh=True) for p in paths]
     fresh = [e for d in parsed for e in d.entries]
     known = {e.slug: e for e in base.entries()} | {e.slug: e for e in fresh}
     problems: list[str] = []

@@ -10,11 +10,11 @@ can say what happened instead of silently storing ``False``.
 
 Limits (documented in docs/data-format.md): a file of at most MAX_BYTES, at most
 MAX_NODES values in all (aliases count as the size of what they repeat, so an
-alias bomb stops at the cap), at most MAX_DEPTH levels of nesting. Measured on
-the worst files these allow (tests/test_untrusted.py): with libyaml, a parse or a
-refusal takes under 0.3 s and about 10 MiB; PyYAML's pure-Python parser, used only
-when libyaml is missing, takes about a second. A bomb or deep nesting is refused
-at once by either.
+alias bomb stops at the cap), at most MAX_ALIAS_NODES of them through aliases, at
+most MAX_DEPTH levels of nesting, values of at most MAX_SCALAR characters. They are
+set on what costs memory and time, not on bytes: an ordinary large deck (50,000
+terms in one ~25 MB file) loads, while a bomb or deep nesting is refused at once by
+either parser (tests/test_untrusted.py measures both).
 """
 
 from __future__ import annotations
@@ -26,10 +26,15 @@ from typing import Any
 # PyYAML is imported inside the functions that parse: a warm run reads the parsed-data
 # cache (genai_cli.knowledge.cache) and never needs it, which saves ~12 ms of start-up.
 
-MAX_BYTES = 1024 * 1024
-MAX_NODES = 50_000
+# Set on what costs memory and time (docs/data-format.md): a 50,000-term deck in one file
+# is ~25 MB and 816,000 values and reads in ~7 s; every value costs ~3.5 us to build, so
+# MAX_NODES bounds a file's time. `genai export --format json` of 100,000 terms is ~68 MB
+# and ~2.4 million values, and must load back. The byte cap stops what no deck needs.
+MAX_BYTES = 128 * 1024 * 1024
+MAX_NODES = 3_000_000
 MAX_DEPTH = 32
 MAX_ALIAS_NODES = 10_000
+MAX_SCALAR = 100_000  # characters in one value (a definition, a name...)
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {
@@ -147,17 +152,25 @@ def _default_loader() -> Any:
         return SafeLoader
 
 
+def too_large() -> YamlError:
+    return YamlError(
+        0,
+        f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB, the most one deck file may"
+        " hold: split it into several files in one deck directory",
+    )
+
+
 def read_yaml(data: str | bytes) -> Any:
     """Parse one YAML document of at most MAX_BYTES into LMap/LList/str/Plain values."""
     if isinstance(data, bytes):
         if len(data) > MAX_BYTES:
-            raise YamlError(0, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+            raise too_large()
         try:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise YamlError(0, f"not UTF-8 text (byte {exc.start})") from None
     elif len(data) > MAX_BYTES:
-        raise YamlError(0, f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        raise too_large()
     import yaml
 
     loader = (_Loader or _default_loader())(_UNSAFE_RAW.sub("", data))
@@ -253,6 +266,8 @@ class _Builder:
     def scalar(self, event: Any) -> None:
         self.count(1, event)
         line = _line(event)
+        if len(event.value) > MAX_SCALAR:
+            raise YamlError(line, f"a value longer than {MAX_SCALAR} characters")
         value = _scalar(self.loader, event, line)
         if event.anchor is not None:
             self.anchors[event.anchor] = (value, 1)

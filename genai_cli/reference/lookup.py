@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from genai_cli.errors import NotFoundError, UsageError
 from genai_cli.knowledge.model import (
@@ -19,6 +19,11 @@ from genai_cli.knowledge.names import fold_words, normalize
 from genai_cli.knowledge.yamlsafe import quoted
 
 SEARCHABLE = ("terms", "algorithms", "concepts", "applications", "myths", "questions", "cloze")
+# A query's first this many distinct words are searched for (red-team L13: a
+# 20,000-word query took 21 s); the rest are ignored. Said in `genai search --help`.
+MAX_QUERY_WORDS = 32
+# Characters of a query looked at: enough for MAX_QUERY_WORDS long words.
+MAX_QUERY_CHARS = 4096
 
 
 E = TypeVar("E", bound=Entry)
@@ -122,7 +127,8 @@ def _fields(entry: Entry) -> list[tuple[str, str, float]]:
 
 
 def query_words(query: str) -> list[str]:
-    return list(dict.fromkeys(fold_words(query)))
+    """The distinct words of ``query`` (folded as names are), at most MAX_QUERY_WORDS."""
+    return list(dict.fromkeys(fold_words(query[:MAX_QUERY_CHARS])))[:MAX_QUERY_WORDS]
 
 
 def _word_matches(word: str, words: Sequence[str]) -> bool:
@@ -143,41 +149,48 @@ def _word_matches(word: str, words: Sequence[str]) -> bool:
 
 def search(kb: KnowledgeBase, query: str, limit: int = 20) -> list[Hit]:
     """Entries matching every word of ``query`` (or, failing that, any word), best first."""
+    return rank((e for kind in SEARCHABLE for e in kb.of_kind(kind)), query, limit)
+
+
+def rank(entries: Iterable[Entry], query: str, limit: int = 20) -> list[Hit]:
+    """:func:`search` over ``entries``, given in SEARCHABLE order (all, or a superset of
+    those any query word matches: see :func:`entry_words` and :func:`matching_words`)."""
     words = query_words(query)
     if not words:
         return []
     phrase = " ".join(words)
+    wanted_name = normalize(query[:MAX_QUERY_CHARS])
     scored: list[tuple[float, int, Hit]] = []
     partial: list[tuple[float, int, Hit]] = []
-    order = 0
-    for kind in SEARCHABLE:
-        for entry in kb.of_kind(kind):
-            order += 1
-            matched: set[str] = set()
-            score = 0.0
-            best: tuple[float, str, str] | None = None
-            for name, text, weight in _fields(entry):
-                text_words = fold_words(text)
-                hits = [w for w in words if _word_matches(w, text_words)]
-                if not hits:
-                    continue
-                matched.update(hits)
-                gain = weight * len(hits)
-                if len(words) > 1 and phrase in " ".join(text_words):
-                    gain += weight * 2
-                if name == "name" and normalize(text) == normalize(query):
-                    gain += 10
-                score += gain
-                if best is None or gain > best[0]:
-                    best = (gain, name, text)
-            if best is None:
+    for order, entry in enumerate(entries, 1):
+        matched: set[str] = set()
+        score = 0.0
+        best: tuple[float, str, str] | None = None
+        for name, text, weight in _fields(entry):
+            text_words = fold_words(text)
+            hits = [w for w in words if _word_matches(w, text_words)]
+            if not hits:
                 continue
-            hit = Hit(entry, score * len(matched) / len(words), best[1], best[2])
-            bucket = scored if len(matched) == len(words) else partial
-            bucket.append((-hit.score, order, hit))
+            matched.update(hits)
+            gain = weight * len(hits)
+            if len(words) > 1 and phrase in " ".join(text_words):
+                gain += weight * 2
+            if name == "name" and normalize(text) == wanted_name:
+                gain += EXACT_NAME_BONUS
+            score += gain
+            if best is None or gain > best[0]:
+                best = (gain, name, text)
+        if best is None:
+            continue
+        hit = Hit(entry, score * len(matched) / len(words), best[1], best[2])
+        bucket = scored if len(matched) == len(words) else partial
+        bucket.append((-hit.score, order, hit))
     chosen = scored or partial
     chosen.sort(key=lambda item: (item[0], item[1]))
     return [hit for _, _, hit in chosen[:limit]]
+
+
+EXACT_NAME_BONUS = 10.0
 
 
 def term_index(kb: KnowledgeBase) -> Index[Term]:
@@ -283,19 +296,54 @@ def _vocabulary(kb: KnowledgeBase) -> list[str]:
     return words
 
 
-def _corrected(kb: KnowledgeBase, words: Sequence[str]) -> list[str]:
-    """Each word replaced by the closest word the knowledge base uses, if one is close."""
+class Vocabulary(Protocol):
+    """The words of the searchable fields, for typo correction (see :func:`corrected`)."""
+
+    def __contains__(self, word: object) -> bool: ...
+
+    def words(self) -> Sequence[str]:
+        """Every word of 3 or more letters, in any order."""
+        ...
+
+    def first_seen(self, word: str) -> int:
+        """Where ``word`` first occurs in search order: ties go to the earliest."""
+        ...
+
+
+class _KbVocabulary:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self._words = _vocabulary(kb)
+        self._at = {w: i for i, w in enumerate(self._words)}
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._at
+
+    def words(self) -> Sequence[str]:
+        return self._words
+
+    def first_seen(self, word: str) -> int:
+        return self._at[word]
+
+
+def corrected(vocabulary: Vocabulary, words: Sequence[str]) -> list[str]:
+    """Each word replaced by the closest word the knowledge base uses, if one is close
+    (of equally close ones, the one met first in search order)."""
     from rapidfuzz import fuzz, process
 
-    vocabulary = _vocabulary(kb)
-    known = set(vocabulary)
     out = []
     for word in words:
-        if word in known or len(word) < 4:
+        if len(word) < 4 or word in vocabulary:
             out.append(word)
             continue
-        best = process.extractOne(word, vocabulary, scorer=fuzz.ratio, score_cutoff=80)
-        out.append(str(best[0]) if best else word)
+        close = process.extract(
+            word, vocabulary.words(), scorer=fuzz.ratio, score_cutoff=80, limit=None
+        )
+        if not close:
+            out.append(word)
+            continue
+        top = max(score for _w, score, _i in close)
+        ties = [str(w) for w, score, _i in close if score == top]
+        out.append(min(ties, key=vocabulary.first_seen))
     return out
 
 
@@ -307,15 +355,28 @@ def forgiving_search(kb: KnowledgeBase, text: str, limit: int = 20) -> Found:
     replaced by the closest word the knowledge base uses (``hallucinaton`` →
     ``hallucination``) and the search is run once more.
     """
+    return forgiving(
+        text, limit, lambda query, most: search(kb, query, most), lambda: _KbVocabulary(kb)
+    )
+
+
+def forgiving(
+    text: str,
+    limit: int,
+    find: Callable[[str, int], list[Hit]],
+    vocabulary: Callable[[], Vocabulary],
+) -> Found:
+    """:func:`forgiving_search` with any search (``find(query, limit)``) and vocabulary:
+    the knowledge base's, or the lookup record's inverted index (reference.termlookup)."""
     words = _content_words(text)
-    hits = search(kb, " ".join(words), limit=limit)
+    hits = find(" ".join(words), limit)
     if hits:
         return Found(hits)
-    fixed = _corrected(kb, words)
+    fixed = corrected(vocabulary(), words)
     if fixed == words:
         return Found([])
-    corrected = " ".join(fixed)
-    return Found(search(kb, corrected, limit=limit), corrected)
+    query = " ".join(fixed)
+    return Found(find(query, limit), query)
 
 
 LIST_COMMANDS = {
