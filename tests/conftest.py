@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,6 +16,19 @@ GOLDEN = Path(__file__).parent / "golden"
 ROOT = Path(__file__).resolve().parent.parent
 
 Invoke = Callable[..., Result]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def interruptible() -> None:
+    """Child processes that the tests interrupt must see Ctrl-C.
+
+    A shell starts a background job with SIGINT ignored, and an ignored signal stays
+    ignored across exec: run that way, every genai the tests spawn would shrug off
+    SIGINT. A handled signal is reset to the default on exec, so handling it here gives
+    the children Python's usual KeyboardInterrupt however pytest itself was started.
+    """
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
