@@ -80,3 +80,19 @@ def progress_cards(home: Path) -> list[str]:
         return [row[0] for row in conn.execute("SELECT card_id FROM cards")]
     finally:
         conn.close()
+
+
+class TestClozeWording:
+    """A cloze card asks for the hidden words, not for "the name", and a wrong word that
+    happens to be an entry's name is not answered with "that is X" (it is a gap, not a
+    name)."""
+
+    def test_plain_quiz_asks_for_the_hidden_words(self, cli: Invoke) -> None:
+        result = cli(
+            "quiz", "--topic", "cloze", "-n", "1", "--seed", "2", "--plain", input="generator\n\n"
+        )
+        assert result.exit_code == 0
+        assert "fill the gap" in result.stdout
+        assert "Your answer (the hidden words; empty: I don't know):" in result.stdout
+        assert "(the name" not in result.stdout
+        assert "“generator” is" not in result.stdout

@@ -14,9 +14,9 @@ from genai_cli.knowledge.model import Cloze, KnowledgeBase, Question
 from genai_cli.knowledge.names import whole_number
 from genai_cli.study.interview import INTERVIEW, interview_card
 from genai_cli.study.questions import (
+    CLOZE,
     FLASHCARD,
     RATING_NAMES,
-    TYPED,
     CardRef,
     QuestionMaker,
     card_id,
@@ -24,7 +24,7 @@ from genai_cli.study.questions import (
 from genai_cli.study.questions import Question as Card
 
 CARD_TOPICS = ("questions", "cloze")
-CLOZE = "cloze"  # card kinds are "cloze-1", "cloze-2", ...: one per deletion
+# Card kinds are "cloze-1", "cloze-2", ...: one per deletion, prefixed by the question kind.
 
 
 def cloze_kind(number: int) -> str:
@@ -79,7 +79,7 @@ class StudyMaker(QuestionMaker):
             if number <= len(gaps):
                 return Card(
                     ref.card_id,
-                    TYPED,
+                    CLOZE,
                     entry.slug,
                     entry.label,
                     f"Type the hidden words:\n{masked(entry.text, number)}",

@@ -8,6 +8,7 @@ from genai_cli.knowledge.names import normalize, whole_number
 from genai_cli.study.questions import (
     AGAIN,
     CLOSE_RATIO,
+    CLOZE,
     GOOD,
     HARD,
     RATING_NAMES,
@@ -94,7 +95,8 @@ def _grade_typed(question: Question, text: str, names: Mapping[str, str]) -> Out
     if key and key in by_key:
         return Outcome(True, GOOD, text)
     other = names.get(key)
-    if other is not None and other != question.answer:
+    # another entry's name is worth saying for a name asked, not for a sentence's gap
+    if other is not None and other != question.answer and question.kind != CLOZE:
         return Outcome(False, AGAIN, text, note=f"“{text}” is {other}")
     if key and key not in question.confusable:
         near = _closest(key, by_key)

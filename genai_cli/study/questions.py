@@ -36,6 +36,7 @@ MODES = ("choice", "typed", "flashcard", "mixed")
 TERM_DEFINITION = "term-definition"  # a term is shown, pick its definition
 DEFINITION_TERM = "definition-term"  # a definition is shown, pick the term
 TYPED = "typed"  # a definition is shown, type the name
+CLOZE = "cloze"  # a sentence with a gap is shown, type the hidden words
 FLASHCARD = "flashcard"  # front, reveal, grade yourself
 MYTH_OR_FACT = "myth-or-fact"  # a statement: myth or fact?
 ALGORITHM_PROFILE = "algorithm-profile"  # an algorithm is shown, pick complexity and use
@@ -111,7 +112,7 @@ class Question:
     def style(self) -> Style:
         if self.kind == FLASHCARD:
             return "flashcard"
-        if self.kind == TYPED:
+        if self.kind in (TYPED, CLOZE):
             return "typed"
         return "choice"
 

@@ -11,7 +11,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from genai_cli.study.questions import Outcome, Question
+from genai_cli.study.questions import CLOZE, Outcome, Question
 from genai_cli.views.entries import ACCENT, DIM, LABEL, panel
 
 if TYPE_CHECKING:  # the session imports the store (sqlite3); `genai today` needs neither
@@ -25,6 +25,7 @@ _KIND_LABELS = {
     "term-definition": "term → definition",
     "definition-term": "definition → term",
     "typed": "type the name",
+    "cloze": "fill the gap",
     "flashcard": "flashcard",
     "myth-or-fact": "myth → the fact",
     "algorithm-profile": "algorithm → complexity",
@@ -136,6 +137,8 @@ def grades_view(question: Question, progress: Progress) -> Group:
 
 
 def plain_prompt(question: Question) -> str:
+    if question.kind == CLOZE:
+        return "Your answer (the hidden words; empty: I don't know): "
     if question.style == "typed":
         return "Your answer (the name; empty: I don't know): "
     return f"Your answer (1-{len(question.options)}): "
