@@ -202,16 +202,9 @@ class LineInterviewer:
 
     def _line(self, prompt: str) -> str | None:
         """One line, with its newline if it had one ("" at end of input); None on Ctrl-C."""
-        self.stdout.write(prompt)
-        self.stdout.flush()
-        try:
-            line = self.stdin.readline()
-        except KeyboardInterrupt:
-            self.stdout.write("\n")
-            return None
-        if not self.stdin.isatty():  # echo piped answers so the transcript reads naturally
-            self.stdout.write(line if line.endswith("\n") else line + "\n")
-        return line
+        from genai_cli.views.prompts import read_line
+
+        return read_line(prompt, self.stdin, self.stdout)
 
     def answer(self, question: Question, number: int, total: int) -> str | None:
         self.show(question_view(question, number, total, self.limit, plain=self.plain))

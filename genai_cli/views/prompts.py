@@ -23,6 +23,25 @@ from genai_cli.study.session import Asker, Command, Progress, Verdict
 from genai_cli.views import quiz as render_quiz
 
 Show = Callable[[Any], None]
+
+
+def read_line(prompt: str, stdin: TextIO, stdout: TextIO) -> str | None:
+    """One line with its newline if it had one ("" at end of input); None on Ctrl-C.
+
+    A piped answer is echoed after the prompt, so that the transcript reads naturally.
+    """
+    stdout.write(prompt)
+    stdout.flush()
+    try:
+        line = stdin.readline()
+    except KeyboardInterrupt:
+        stdout.write("\n")
+        return None
+    if line and not stdin.isatty():
+        stdout.write(line if line.endswith("\n") else line + "\n")
+    return line
+
+
 _PLAIN_COMMANDS = {"u": Command.UNDO, "undo": Command.UNDO, "q": Command.QUIT, "quit": Command.QUIT}
 
 
@@ -40,19 +59,11 @@ class PlainAsker:
 
     def _read(self, prompt: str) -> str | None:
         """One line without its newline; None on Ctrl-C; EOFError at end of input."""
-        self.stdout.write(prompt)
-        self.stdout.flush()
-        try:
-            line = self.stdin.readline()
-        except KeyboardInterrupt:
-            self.stdout.write("\n")
-            return None
-        if not line:
+        line = read_line(prompt, self.stdin, self.stdout)
+        if line == "":
             self.stdout.write("\n")
             raise EOFError
-        if not self.stdin.isatty():  # echo piped answers so the transcript reads naturally
-            self.stdout.write(line if line.endswith("\n") else line + "\n")
-        return line.rstrip("\r\n")
+        return None if line is None else line.rstrip("\r\n")
 
     def ask(self, question: Question, progress: Progress) -> str | Command | None:
         self.show(render_quiz.question_view(question, progress))
