@@ -271,8 +271,10 @@ class TestRealTerminal:
             child.send("\r")  # Enter on an empty line ends the answer
             child.expect("Model answer:")
             child.expect("✓ self-attention over all tokens")
+            editor()  # the grade selector asks where the cursor is too
             child.expect("Grade yourself")
-            child.sendline("3")
+            child.expect("4 Easy")
+            child.send("3")  # one key, as in the quiz: no Enter
             child.expect("Question 2 of 3")
             editor()
             child.send("\r")  # an empty answer: skip
@@ -296,6 +298,8 @@ class TestRealTerminal:
         assert (data["reviews"], data["cards"]) == (2, 2)
         texts = db_rows(isolated, "SELECT text FROM typed_answers ORDER BY review_id")
         assert texts == [("Self-attention lets all tokens see each other",), ("",)]
+        ratings = db_rows(isolated, "SELECT rating FROM reviews ORDER BY id")
+        assert ratings == [(3,), (1,)]  # the key 3 graded Good; the skip counts as Again
 
     def test_sigkill_keeps_every_graded_answer(self, deck: Path, isolated: Path) -> None:
         proc = subprocess.Popen(

@@ -247,7 +247,26 @@ class LineInterviewer:
 
 class TerminalInterviewer(LineInterviewer):
     """In a terminal: the answer is typed in an editor line (prompt_toolkit, through the
-    prompt adapter) whose toolbar shows a live countdown; grades are read as lines."""
+    prompt adapter) whose toolbar shows a live countdown; the grade is one key, as in the
+    quiz (1-4 at once, arrows and Enter, Enter alone is Good; q or Esc ends the interview).
+    """
+
+    def grade(self, question: Question) -> int | None:
+        from genai_cli.study.session import Command
+        from genai_cli.views.prompts import select
+
+        labels = tuple(f"{n} {name}" for n, name in RATING_NAMES.items())
+        keys = {str(n): str(n) for n in RATING_NAMES}
+        while True:
+            try:
+                chosen = select("Grade yourself:", labels, keys, default=2)
+            except KeyboardInterrupt:
+                return None
+            if chosen is Command.QUIT:
+                raise EOFError
+            if isinstance(chosen, str) and chosen.isdigit():
+                return int(chosen)
+            # u (undo) means nothing here: there is no earlier grade to take back
 
     def answer(self, question: Question, number: int, total: int) -> str | None:
         from genai_cli.views.prompts import read_answer

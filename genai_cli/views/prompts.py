@@ -256,6 +256,15 @@ class TerminalAsker:
         return _COMMANDS.get(raw)
 
 
+def select(
+    message: str, labels: Sequence[str], keys: Mapping[str, str], default: int = 0
+) -> str | Command:
+    """One selector line in the terminal: the value of the key pressed (or of the label
+    chosen with the arrows and Enter), or Command.UNDO / Command.QUIT for u and q/Esc."""
+    raw = TerminalAsker(lambda _shown: None)._keys(message, labels, keys, default)
+    return _COMMANDS.get(raw, raw)
+
+
 def make_asker(show: Show, *, plain: bool) -> Asker:
     """The terminal asker only with a terminal on stdin and stdout and without ``--plain``."""
     if plain or not (sys.stdin.isatty() and sys.stdout.isatty()):
