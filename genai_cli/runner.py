@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from genai_cli.knowledge.loader import Loaded
     from genai_cli.knowledge.model import KnowledgeBase
     from genai_cli.reference.lookup import Found as Searched
+    from genai_cli.reference.termlookup import TermLookup
 
 
 def one_line(text: str) -> str:
@@ -245,12 +246,8 @@ def knowledge(deck_options: Sequence[str] = ()) -> KnowledgeBase:
     return loaded(deck_options)[0].kb
 
 
-def term(name: str, *, as_json: bool, deck_options: Sequence[str] = ()) -> None:
-    """`genai term NAME`: one term in full, or as JSON.
-
-    Reads the term lookup record (genai_cli.reference.termlookup), not the whole knowledge base:
-    the same answer, without decoding every entry of a large deck.
-    """
+def _term_lookup(deck_options: Sequence[str]) -> TermLookup:
+    """The term lookup record for the bundled data and every deck, its warnings told."""
     from genai_cli.knowledge.decks import discover
     from genai_cli.reference.termlookup import load_term_lookup
 
@@ -258,6 +255,16 @@ def term(name: str, *, as_json: bool, deck_options: Sequence[str] = ()) -> None:
     lookup = load_term_lookup(found.files)
     for message in (*found.problems, *lookup.warnings):
         warn(message)
+    return lookup
+
+
+def term(name: str, *, as_json: bool, deck_options: Sequence[str] = ()) -> None:
+    """`genai term NAME`: one term in full, or as JSON.
+
+    Reads the term lookup record (genai_cli.reference.termlookup), not the whole knowledge base:
+    the same answer, without decoding every entry of a large deck.
+    """
+    lookup = _term_lookup(deck_options)
     from genai_cli.reference.lookup import next_step_on_miss
 
     # The deck warnings were told above, from the lookup record: not a second time.
@@ -276,11 +283,4 @@ def term(name: str, *, as_json: bool, deck_options: Sequence[str] = ()) -> None:
 def search(text: str, limit: int, deck_options: Sequence[str] = ()) -> Searched:
     """`genai search`: reference.lookup.forgiving_search over everything, through the lookup
     record's inverted index (genai_cli.reference.termlookup): only candidates are decoded."""
-    from genai_cli.knowledge.decks import discover
-    from genai_cli.reference.termlookup import load_term_lookup
-
-    found = discover(deck_options)
-    lookup = load_term_lookup(found.files)
-    for message in (*found.problems, *lookup.warnings):
-        warn(message)
-    return lookup.forgiving(text, limit)
+    return _term_lookup(deck_options).forgiving(text, limit)

@@ -79,6 +79,7 @@ def interview_command(
     from genai_cli.cli.progress import progress_store
     from genai_cli.errors import Interrupted, UsageError
     from genai_cli.study import interview, selection
+    from genai_cli.study.scheduler import is_due
     from genai_cli.views import interview as views
 
     plain = plain or not sys.stdout.isatty()  # a pipe gets plain lines too
@@ -113,7 +114,7 @@ def interview_command(
         kept = len(report.graded)
         raise Interrupted(f"interrupted; {kept} answer{'s' if kept != 1 else ''} kept")
     end = clock_now()
-    due_now = sum(1 for r in refs if r.card_id in states and states[r.card_id].due <= end)
+    due_now = sum(1 for r in refs if r.card_id in states and is_due(states[r.card_id], end))
     show_now(
         views.summary_view(report, kb, selection.next_due(refs, states), due_now, end, plain=plain)
     )

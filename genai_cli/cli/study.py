@@ -192,7 +192,9 @@ def quiz_command(
         # A stopped session's unasked cards come first (not with --due or --leeches).
         resumed = [] if due or leeches else session.resume(store, refs, count)[0]
         resumed = [
-            c for c in resumed if c.card_id not in states or not _leech(states, c, threshold)
+            c
+            for c in resumed
+            if c.card_id not in states or not selection.is_leech(states[c.card_id], threshold)
         ]
         cards = _choose(
             kb,
@@ -221,11 +223,6 @@ def quiz_command(
         )
         outlook = session.outlook(store, clock_now(), _unasked(summary))
     _end(summary, outlook)
-
-
-def _leech(states: dict[str, Any], card: Any, threshold: int) -> bool:
-    state = states.get(card.card_id)
-    return state is not None and state.lapses >= threshold
 
 
 def _unasked(summary: Any) -> int:

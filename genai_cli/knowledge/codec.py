@@ -88,10 +88,6 @@ def _int(value: Any) -> int:
     return int(value)
 
 
-def _maybe_text(value: Any) -> str | None:
-    return None if value is None else _text(value)
-
-
 def _source_out(value: Source | None) -> Any:
     return None if value is None else [value.title, value.author, value.year]
 

@@ -174,12 +174,9 @@ def run(
                 stopped = "interrupted"
                 break
             covered = coverage(typed, question.points)
-            if typed.strip():
-                asker.model(question, typed, covered)
-                rating = asker.grade(question)
-            else:  # "I don't know": shown the answer, graded Again without asking
-                asker.model(question, typed, covered)
-                rating = AGAIN
+            asker.model(question, typed, covered)
+            # an empty answer is "I don't know": shown the answer, graded Again without asking
+            rating = asker.grade(question) if typed.strip() else AGAIN
         except EOFError:
             stopped = "end-of-input"
             break
