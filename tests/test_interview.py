@@ -200,6 +200,18 @@ class TestCommand:
         assert result.exit_code == 1
         assert result.stderr.startswith("genai: no question 'q11'; did you mean")
 
+    def test_history_miss_ends_with_a_next_step(self, cli: Invoke, deck: Path) -> None:
+        """No dead end (issue 13 §3): nothing close, so the list command; a search that
+        finds something, so that search."""
+        nothing = cli("interview", "--history", "zzqx")
+        assert nothing.exit_code == 1
+        assert nothing.stderr == (
+            "genai: no question 'zzqx'; genai interview --history lists them all\n"
+        )
+        searched = cli("interview", "--history", "vq vae discrete")
+        assert searched.exit_code == 1
+        assert "; genai search vq vae discrete finds" in searched.stderr
+
     @pytest.mark.parametrize(
         ("args", "message"),
         [

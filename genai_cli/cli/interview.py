@@ -20,10 +20,12 @@ from genai_cli.clock import now as clock_now
 
 
 def _find_question(kb: Any, name: str) -> Any:
-    """The question named by its slug or its text (with suggestions when none matches)."""
-    from genai_cli.reference.lookup import Index
+    """The question named by its slug or its text (with suggestions when none matches, and
+    otherwise the next step, as every lookup command gives)."""
+    from genai_cli.reference.lookup import Index, next_step_on_miss
 
-    return Index(kb.questions, "question").resolve(name)
+    with next_step_on_miss(kb, name, "question"):
+        return Index(kb.questions, "question").resolve(name)
 
 
 @app.command("interview")

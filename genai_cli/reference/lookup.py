@@ -387,6 +387,7 @@ LIST_COMMANDS = {
     "application": "genai apps",
     "myth": "genai myths",
     "quote": "genai quote --all",
+    "question": "genai interview --history",
 }
 
 
