@@ -136,6 +136,15 @@ def rng(seed: int | None) -> Random:
     return Random(seed)
 
 
+def session_seed(seed: str | None) -> object:
+    """The seed a study session runs on: the one given, else a fresh random one."""
+    if seed is not None:
+        return seed
+    import random
+
+    return random.SystemRandom().getrandbits(64)
+
+
 def optional_name(
     metavar: str, help_text: str, completion: Callable[..., list[str]] | None = None
 ) -> Any:

@@ -13,6 +13,7 @@ from genai_cli.cli.app import (
     knowledge,
     optional_name,
     print_json,
+    session_seed,
     show,
     show_now,
 )
@@ -94,10 +95,9 @@ def interview_command(
         raise UsageError("--json is only for --history")
     if question is not None:
         raise UsageError("QUESTION is only for --history; to choose questions use --tag or --level")
-    import random
 
     refs = interview.candidates(kb, level, tag)
-    chosen_seed: object = seed if seed is not None else random.SystemRandom().getrandbits(64)
+    chosen_seed = session_seed(seed)
     with progress_store(now) as store:
         store.check_writable()  # before the first question, not after its answer
         states = store.cards()

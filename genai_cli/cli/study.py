@@ -13,6 +13,7 @@ from genai_cli.cli.app import (
     guarded,
     knowledge,
     print_json,
+    session_seed,
     show,
     show_now,
 )
@@ -166,7 +167,6 @@ def quiz_command(
     New cards come in the order understanding needs (prerequisites first), at most
     20 a day (GENAI_NEW_PER_DAY).
     """
-    import random
 
     from genai_cli.study import cards as cards_topics
     from genai_cli.study import selection, session
@@ -183,7 +183,7 @@ def quiz_command(
     else:
         refs = candidates(kb, topic, mode)
     refs = selection.filter_refs(refs, kb, tag=tag, deck=deck)
-    chosen_seed: object = seed if seed is not None else random.SystemRandom().getrandbits(64)
+    chosen_seed = session_seed(seed)
     now = clock_now()
     threshold = leech_threshold(leech_limit)  # also session.run's, to announce a new leech
     with progress_store(now) as store:
@@ -294,7 +294,6 @@ def learn_command(
 ) -> None:
     """Study the path to one term: its prerequisites in order, each shown then asked, then
     the term itself. Answers are kept like any quiz's."""
-    import random
 
     from genai_cli.paths import progress_db
     from genai_cli.reference.lookup import term_index
@@ -312,7 +311,7 @@ def learn_command(
     if as_json:
         print_json([{"slug": s.term.slug, "name": s.term.name, "known": s.known} for s in steps])
         return
-    chosen_seed: object = seed if seed is not None else random.SystemRandom().getrandbits(64)
+    chosen_seed = session_seed(seed)
     cards = path_cards(kb, steps, mode=mode, seed=chosen_seed, include_known=include_known)
     from genai_cli.study import session
     from genai_cli.study.learn import Introducing
